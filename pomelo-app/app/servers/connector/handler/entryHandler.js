@@ -1,0 +1,66 @@
+'use strict';
+
+module.exports = (app) => new EntryHandler(app);
+
+function EntryHandler(app) {
+  this.app = app;
+}
+
+// Pomelo adds msg.__route__ to every request body; give back what the client sent.
+function clientMsg(msg) {
+  if (!msg || typeof msg !== 'object' || Array.isArray(msg)) return msg;
+  const copy = Object.assign({}, msg);
+  delete copy.__route__;
+  return copy;
+}
+
+// Push one message to this session only (route may be dictionary-compressed).
+function pushTo(app, session, route, body, cb) {
+  app.components.__connector__.send(null, route, body, [session.id], {}, cb);
+}
+
+// connector.entryHandler.entry {uid} -> binds the session to uid.
+EntryHandler.prototype.entry = function (msg, session, next) {
+  const uid = msg && msg.uid;
+  session.bind(uid, (err) => {
+    if (err) {
+      next(null, { code: 500, msg: err.message });
+      return;
+    }
+    next(null, { code: 200, msg: 'entered', uid });
+  });
+};
+
+// connector.entryHandler.echo <any> -> {code:200, msg:<the same object>}.
+EntryHandler.prototype.echo = function (msg, session, next) {
+  next(null, { code: 200, msg: clientMsg(msg) });
+};
+
+// connector.entryHandler.push {route?, payload?} -> push {payload} on route
+// (default "onPush") to this session, then respond {code:200}.
+EntryHandler.prototype.push = function (msg, session, next) {
+  const route = (msg && msg.route) || 'onPush';
+  pushTo(this.app, session, route, { payload: msg && msg.payload }, () => next(null, { code: 200 }));
+};
+
+// connector.entryHandler.kick {reason?, respond?} -> respond {code:200}, then
+// kick the session: the client gets a kick package (type 5) {"reason":...}
+// and the connection is closed. With respond:false the kick comes first and
+// the response, sent after it, is dropped by pomelo (the client never gets it).
+EntryHandler.prototype.kick = function (msg, session, next) {
+  const reason = String((msg && msg.reason) || 'kick');
+  const kick = () => this.app.get('sessionService').kickBySessionId(session.id, reason);
+  if (msg && msg.respond === false) {
+    kick();
+    setImmediate(() => next(null, { code: 200 }));
+    return;
+  }
+  next(null, { code: 200 });
+  setImmediate(kick);
+};
+
+// connector.entryHandler.notifyMe: for notify messages (no response). As a
+// visible effect it pushes {msg:<the notify body>} on route "onNotify".
+EntryHandler.prototype.notifyMe = function (msg, session, next) {
+  pushTo(this.app, session, 'onNotify', { msg: clientMsg(msg) }, () => next());
+};

@@ -1,0 +1,363 @@
+package io.pomelo.gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * The one configuration tree of the gateway, bound from {@code pomelo.gateway.*}.
+ */
+@ConfigurationProperties("pomelo.gateway")
+public class GatewayProperties {
+
+	/**
+	 * Static routes, read-only through the admin API.
+	 */
+	private final List<StaticRoute> routes = new ArrayList<>();
+
+	/**
+	 * Port-addressed routes: {@code <prefix><port>/} reaches {@code host:port} for allow-listed ports.
+	 */
+	private final List<PortRoute> portRoutes = new ArrayList<>();
+
+	/**
+	 * Relay defaults that apply to every route that does not set its own.
+	 */
+	private final Relay relay = new Relay();
+
+	/**
+	 * TLS on the data port from PEM files.
+	 */
+	private final Tls tls = new Tls();
+
+	public List<StaticRoute> getRoutes() {
+		return this.routes;
+	}
+
+	public List<PortRoute> getPortRoutes() {
+		return this.portRoutes;
+	}
+
+	public Relay getRelay() {
+		return this.relay;
+	}
+
+	public Tls getTls() {
+		return this.tls;
+	}
+
+	/**
+	 * Options every kind of route shares; {@code null} means "use the relay default".
+	 */
+	public static class RouteOptions {
+
+		/**
+		 * Whether to remove the route prefix from the path sent to the backend.
+		 */
+		private Boolean stripPrefix;
+
+		/**
+		 * Time without a frame in either direction after which the session is closed with 1001.
+		 */
+		private Duration idleTimeout;
+
+		/**
+		 * Most live sessions on this route; further upgrades get 503. 0 means no limit.
+		 */
+		private Integer maxConnections;
+
+		/**
+		 * Largest frame payload accepted from either side; a larger frame closes the session with 1009.
+		 */
+		private DataSize maxFramePayload;
+
+		public Boolean getStripPrefix() {
+			return this.stripPrefix;
+		}
+
+		public void setStripPrefix(Boolean stripPrefix) {
+			this.stripPrefix = stripPrefix;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public Integer getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(Integer maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public DataSize getMaxFramePayload() {
+			return this.maxFramePayload;
+		}
+
+		public void setMaxFramePayload(DataSize maxFramePayload) {
+			this.maxFramePayload = maxFramePayload;
+		}
+
+	}
+
+	/**
+	 * A route from configuration: a path prefix and the backends behind it.
+	 */
+	public static class StaticRoute extends RouteOptions {
+
+		/**
+		 * Route id, used in metrics tags and the admin API.
+		 */
+		private String id;
+
+		/**
+		 * Path prefix that starts and ends with '/', such as '/gate/'.
+		 */
+		private String prefix;
+
+		/**
+		 * Backend WebSocket URIs (ws:// or wss://); several are used round-robin.
+		 */
+		private List<URI> targets = new ArrayList<>();
+
+		public String getId() {
+			return this.id;
+		}
+
+		public void setId(String id) {
+			this.id = id;
+		}
+
+		public String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			this.prefix = prefix;
+		}
+
+		public List<URI> getTargets() {
+			return this.targets;
+		}
+
+		public void setTargets(List<URI> targets) {
+			this.targets = targets;
+		}
+
+	}
+
+	/**
+	 * A route whose backend port is the first path segment after the prefix.
+	 */
+	public static class PortRoute extends RouteOptions {
+
+		/**
+		 * Route id, used in metrics tags and the admin API.
+		 */
+		private String id;
+
+		/**
+		 * Path prefix that starts and ends with '/', such as '/ws/'.
+		 */
+		private String prefix;
+
+		/**
+		 * Backend host every port is reached on.
+		 */
+		private String host = "127.0.0.1";
+
+		/**
+		 * Backend scheme, ws or wss.
+		 */
+		private String scheme = "ws";
+
+		/**
+		 * Allowed backend ports: single ports and inclusive ranges such as '3050-3059'.
+		 */
+		private List<String> ports = new ArrayList<>();
+
+		public String getId() {
+			return this.id;
+		}
+
+		public void setId(String id) {
+			this.id = id;
+		}
+
+		public String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			this.prefix = prefix;
+		}
+
+		public String getHost() {
+			return this.host;
+		}
+
+		public void setHost(String host) {
+			this.host = host;
+		}
+
+		public String getScheme() {
+			return this.scheme;
+		}
+
+		public void setScheme(String scheme) {
+			this.scheme = scheme;
+		}
+
+		public List<String> getPorts() {
+			return this.ports;
+		}
+
+		public void setPorts(List<String> ports) {
+			this.ports = ports;
+		}
+
+	}
+
+	/**
+	 * Relay defaults.
+	 */
+	public static class Relay {
+
+		/**
+		 * Time allowed for the TCP connect to a backend.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(3);
+
+		/**
+		 * Time allowed for the whole backend WebSocket handshake, connect included.
+		 */
+		private Duration handshakeTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Default idle timeout; longer than Pomelo's own 90 s idle limit so that a silent gate
+		 * connection is never closed by the gateway first.
+		 */
+		private Duration idleTimeout = Duration.ofSeconds(120);
+
+		/**
+		 * Default largest frame payload; a Pomelo package can carry up to 16 MiB - 1.
+		 */
+		private DataSize maxFramePayload = DataSize.ofMegabytes(16);
+
+		/**
+		 * Default most live sessions per route. 0 means no limit.
+		 */
+		private int maxConnections = 0;
+
+		/**
+		 * Whether to remove the route prefix from the backend path by default.
+		 */
+		private boolean stripPrefix = true;
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public Duration getHandshakeTimeout() {
+			return this.handshakeTimeout;
+		}
+
+		public void setHandshakeTimeout(Duration handshakeTimeout) {
+			this.handshakeTimeout = handshakeTimeout;
+		}
+
+		public Duration getIdleTimeout() {
+			return this.idleTimeout;
+		}
+
+		public void setIdleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+		}
+
+		public DataSize getMaxFramePayload() {
+			return this.maxFramePayload;
+		}
+
+		public void setMaxFramePayload(DataSize maxFramePayload) {
+			this.maxFramePayload = maxFramePayload;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public boolean isStripPrefix() {
+			return this.stripPrefix;
+		}
+
+		public void setStripPrefix(boolean stripPrefix) {
+			this.stripPrefix = stripPrefix;
+		}
+
+	}
+
+	/**
+	 * TLS on the data port. When both files are set the gateway registers them as the SSL bundle
+	 * {@code pomelo-data}, reloaded when the files change.
+	 */
+	public static class Tls {
+
+		/**
+		 * PEM certificate chain, as in nginx's ssl_certificate (for example 'file:/etc/tls/tls.crt').
+		 */
+		private String certificate;
+
+		/**
+		 * PEM private key, as in nginx's ssl_certificate_key.
+		 */
+		private String privateKey;
+
+		/**
+		 * Password of an encrypted private key.
+		 */
+		private String privateKeyPassword;
+
+		public String getCertificate() {
+			return this.certificate;
+		}
+
+		public void setCertificate(String certificate) {
+			this.certificate = certificate;
+		}
+
+		public String getPrivateKey() {
+			return this.privateKey;
+		}
+
+		public void setPrivateKey(String privateKey) {
+			this.privateKey = privateKey;
+		}
+
+		public String getPrivateKeyPassword() {
+			return this.privateKeyPassword;
+		}
+
+		public void setPrivateKeyPassword(String privateKeyPassword) {
+			this.privateKeyPassword = privateKeyPassword;
+		}
+
+	}
+
+}

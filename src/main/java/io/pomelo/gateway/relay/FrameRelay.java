@@ -1,0 +1,123 @@
+package io.pomelo.gateway.relay;
+
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+import io.pomelo.gateway.route.RouteLimits;
+
+/**
+ * Relays one session after both handshakes: frames one for one in each direction, and the first close
+ * of either side carried to the other with its code and reason.
+ * <p>
+ * Close statuses are subscribed to eagerly rather than after the data streams end. Otherwise the
+ * first socket's close cancels the other direction, Reactor Netty answers that cancel with an empty
+ * close frame, and a backend's {@code 4001 "bye"} reaches the client as 1005 with no reason.
+ */
+final class FrameRelay {
+
+	private static final WebSocketCloseStatus VANISHED = new WebSocketCloseStatus(CloseCodes.ABNORMAL,
+			"dropped without a close frame", false);
+
+	private final SessionRegistry registry;
+
+	FrameRelay(SessionRegistry registry) {
+		this.registry = registry;
+	}
+
+	Mono<Void> run(RelaySession session, RouteLimits limits, WebsocketInbound clientIn, WebsocketOutbound clientOut,
+			Connection backend, Admission admission) {
+		WebsocketInbound backendIn = (WebsocketInbound) backend;
+		WebsocketOutbound backendOut = (WebsocketOutbound) backend;
+		ProtocolErrors errors = new ProtocolErrors();
+
+		session.bindCloser((code, reason) -> {
+			clientOut.sendClose(code, reason).subscribe(null, (ignored) -> {
+			});
+			backendOut.sendClose(code, reason).subscribe(null, (ignored) -> {
+			});
+		});
+		clientIn.withConnection(
+				(connection) -> connection.addHandlerLast(IdleCloser.NAME, new IdleCloser(limits.idleTimeout(), session)));
+
+		Mono<Void> clientClosed = clientIn.receiveCloseStatus()
+			.defaultIfEmpty(VANISHED)
+			.flatMap((status) -> {
+				WebSocketCloseStatus cause = (errors.client != null) ? errors.client : status;
+				session.recordClose((errors.client != null) ? Side.GATEWAY : Side.CLIENT, cause.code());
+				return forward(backendOut, cause, CloseCodes.GOING_AWAY, "client went away");
+			})
+			.onErrorResume((error) -> Mono.empty());
+		Mono<Void> backendClosed = backendIn.receiveCloseStatus()
+			.defaultIfEmpty(VANISHED)
+			.flatMap((status) -> {
+				WebSocketCloseStatus cause = (errors.backend != null) ? errors.backend : status;
+				session.recordClose((errors.backend != null) ? Side.GATEWAY : Side.BACKEND, cause.code());
+				return forward(clientOut, cause, CloseCodes.BACKEND_LOST, "backend connection lost");
+			})
+			.onErrorResume((error) -> Mono.empty());
+
+		Mono<Void> upstream = backendOut.sendObject(clientIn.receiveFrames()
+			.doOnError((error) -> errors.client = protocolError(error))
+			.map((frame) -> {
+				session.countUp(frame.content().readableBytes());
+				return frame.retain();
+			})).then().onErrorResume((error) -> Mono.empty());
+		Mono<Void> downstream = clientOut.sendObject(backendIn.receiveFrames()
+			.doOnError((error) -> errors.backend = protocolError(error))
+			.map((frame) -> {
+				session.countDown(frame.content().readableBytes());
+				return frame.retain();
+			})).then().onErrorResume((error) -> Mono.empty());
+
+		return Mono.when(clientClosed, backendClosed, upstream, downstream).doFinally((signal) -> {
+			backend.dispose();
+			admission.release();
+			this.registry.closed(session);
+		});
+	}
+
+	/**
+	 * Sends the other side the close that ended this side. Reserved codes never go on the wire: an empty
+	 * close stays empty, and a dropped peer becomes the given fallback code.
+	 */
+	private static Mono<Void> forward(WebsocketOutbound out, WebSocketCloseStatus status, int fallbackCode,
+			String fallbackReason) {
+		int code = status.code();
+		if (CloseCodes.sendable(code)) {
+			return out.sendClose(code, status.reasonText());
+		}
+		if (code == CloseCodes.NO_STATUS) {
+			return out.sendClose();
+		}
+		return out.sendClose(fallbackCode, fallbackReason);
+	}
+
+	private static WebSocketCloseStatus protocolError(Throwable error) {
+		if (error instanceof CorruptedWebSocketFrameException corrupted) {
+			return corrupted.closeStatus();
+		}
+		if (error instanceof CorruptedFrameException) {
+			return WebSocketCloseStatus.PROTOCOL_ERROR;
+		}
+		return null;
+	}
+
+	/**
+	 * A frame a side sent that the gateway's decoder refused, such as one over the size limit. Netty
+	 * has already told that side; the other side hears the same code instead of a generic one.
+	 */
+	private static final class ProtocolErrors {
+
+		volatile WebSocketCloseStatus client;
+
+		volatile WebSocketCloseStatus backend;
+
+	}
+
+}

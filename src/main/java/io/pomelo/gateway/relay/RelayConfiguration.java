@@ -1,0 +1,30 @@
+package io.pomelo.gateway.relay;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.pomelo.gateway.config.GatewayProperties;
+
+/**
+ * The relay: the backend connector, the session registry and the filter that ties them together.
+ */
+@Configuration(proxyBeanMethods = false)
+class RelayConfiguration {
+
+	@Bean
+	SessionRegistry sessionRegistry() {
+		return new SessionRegistry();
+	}
+
+	@Bean
+	BackendConnector backendConnector(GatewayProperties properties) {
+		return new BackendConnector(properties.getRelay().getConnectTimeout(),
+				properties.getRelay().getHandshakeTimeout());
+	}
+
+	@Bean
+	WebSocketRelayFilter webSocketRelayFilter(BackendConnector backendConnector, SessionRegistry sessionRegistry) {
+		return new WebSocketRelayFilter(backendConnector, sessionRegistry);
+	}
+
+}

@@ -1,0 +1,143 @@
+package io.pomelo.gateway.relay;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+
+/**
+ * One live relayed connection, as the registry, metrics and the admin API see it.
+ * <p>
+ * Each direction's counters have a single writer, the event loop of the channel the frames arrive on,
+ * so plain volatile increments are safe and readers on other threads see recent values.
+ */
+public final class RelaySession {
+
+	private final String id;
+
+	private final String routeId;
+
+	private final String clientAddress;
+
+	private final URI backend;
+
+	private final Instant openedAt;
+
+	private final long openedNanos;
+
+	private volatile long framesUp;
+
+	private volatile long bytesUp;
+
+	private volatile long framesDown;
+
+	private volatile long bytesDown;
+
+	private final AtomicReference<CloseOutcome> outcome = new AtomicReference<>();
+
+	private volatile BiConsumer<Integer, String> closer;
+
+	RelaySession(String id, String routeId, String clientAddress, URI backend) {
+		this.id = id;
+		this.routeId = routeId;
+		this.clientAddress = clientAddress;
+		this.backend = backend;
+		this.openedAt = Instant.now();
+		this.openedNanos = System.nanoTime();
+	}
+
+	public String id() {
+		return this.id;
+	}
+
+	public String routeId() {
+		return this.routeId;
+	}
+
+	/** The client's address as the gateway saw it, host and port. */
+	public String clientAddress() {
+		return this.clientAddress;
+	}
+
+	/** The backend URI this session connected to; it never changes, whatever happens to the route. */
+	public URI backend() {
+		return this.backend;
+	}
+
+	public Instant openedAt() {
+		return this.openedAt;
+	}
+
+	/** Nanoseconds since the session opened. */
+	public long ageNanos() {
+		return System.nanoTime() - this.openedNanos;
+	}
+
+	/** Frames from the client to the backend. */
+	public long framesUp() {
+		return this.framesUp;
+	}
+
+	/** Payload bytes from the client to the backend. */
+	public long bytesUp() {
+		return this.bytesUp;
+	}
+
+	/** Frames from the backend to the client. */
+	public long framesDown() {
+		return this.framesDown;
+	}
+
+	/** Payload bytes from the backend to the client. */
+	public long bytesDown() {
+		return this.bytesDown;
+	}
+
+	void countUp(int payloadBytes) {
+		this.framesUp++;
+		this.bytesUp += payloadBytes;
+	}
+
+	void countDown(int payloadBytes) {
+		this.framesDown++;
+		this.bytesDown += payloadBytes;
+	}
+
+	void bindCloser(BiConsumer<Integer, String> closer) {
+		this.closer = closer;
+	}
+
+	/**
+	 * Records who ended the session and with which code; only the first call counts.
+	 * @return whether this call was the first
+	 */
+	boolean recordClose(Side side, int code) {
+		return this.outcome.compareAndSet(null, new CloseOutcome(side, code));
+	}
+
+	/** How the session ended, or {@code null} while it is open. */
+	public CloseOutcome outcome() {
+		return this.outcome.get();
+	}
+
+	/**
+	 * Closes both sides with the given code and reason, on the gateway's own account.
+	 */
+	public void close(int code, String reason) {
+		recordClose(Side.GATEWAY, code);
+		BiConsumer<Integer, String> closer = this.closer;
+		if (closer != null) {
+			closer.accept(code, reason);
+		}
+	}
+
+	/**
+	 * Who ended a session, and with which code.
+	 *
+	 * @param side who closed first
+	 * @param code the close code; 1006 when that side dropped without a close frame
+	 */
+	public record CloseOutcome(Side side, int code) {
+	}
+
+}

@@ -1,0 +1,119 @@
+package io.pomelo.gateway.relay;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every live relayed connection, and the per-route admission counts. It is the single source of truth
+ * that metrics, the admin API and draining read.
+ */
+public class SessionRegistry {
+
+	private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicInteger> admitted = new ConcurrentHashMap<>();
+
+	private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final AtomicLong sequence = new AtomicLong();
+
+	private final String instancePrefix = Long.toString(System.nanoTime() & 0xFFFFF, 36) + "-";
+
+	/**
+	 * Adds a listener for opened and closed sessions.
+	 */
+	public void addListener(SessionListener listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * Reserves one connection slot on a route, counting handshakes in progress.
+	 * @param maxConnections the route's limit, 0 for none
+	 * @return whether a slot was free; if so, {@link #release(String)} must follow exactly once
+	 */
+	public boolean tryAdmit(String routeId, int maxConnections) {
+		AtomicInteger count = this.admitted.computeIfAbsent(routeId, (id) -> new AtomicInteger());
+		while (true) {
+			int now = count.get();
+			if (maxConnections > 0 && now >= maxConnections) {
+				return false;
+			}
+			if (count.compareAndSet(now, now + 1)) {
+				return true;
+			}
+		}
+	}
+
+	/**
+	 * Frees a slot reserved by {@link #tryAdmit(String, int)}.
+	 */
+	public void release(String routeId) {
+		AtomicInteger count = this.admitted.get(routeId);
+		if (count != null) {
+			count.decrementAndGet();
+		}
+	}
+
+	RelaySession open(String routeId, String clientAddress, java.net.URI backend) {
+		RelaySession session = new RelaySession(this.instancePrefix + Long.toString(this.sequence.incrementAndGet(), 36),
+				routeId, clientAddress, backend);
+		this.sessions.put(session.id(), session);
+		for (SessionListener listener : this.listeners) {
+			listener.opened(session);
+		}
+		return session;
+	}
+
+	void closed(RelaySession session) {
+		if (this.sessions.remove(session.id()) != null) {
+			for (SessionListener listener : this.listeners) {
+				listener.closed(session);
+			}
+		}
+	}
+
+	void handshakeFailed(String routeId, String reason) {
+		for (SessionListener listener : this.listeners) {
+			listener.handshakeFailed(routeId, reason);
+		}
+	}
+
+	/** The session with this id, or {@code null}. */
+	public RelaySession get(String id) {
+		return this.sessions.get(id);
+	}
+
+	/** Every live session. */
+	public Collection<RelaySession> all() {
+		return List.copyOf(this.sessions.values());
+	}
+
+	/** The live sessions of one route. */
+	public List<RelaySession> ofRoute(String routeId) {
+		List<RelaySession> result = new ArrayList<>();
+		for (RelaySession session : this.sessions.values()) {
+			if (session.routeId().equals(routeId)) {
+				result.add(session);
+			}
+		}
+		return result;
+	}
+
+	/** How many sessions are live now. */
+	public int size() {
+		return this.sessions.size();
+	}
+
+	/** How many sessions a route has, live or still in their handshake. */
+	public int admitted(String routeId) {
+		AtomicInteger count = this.admitted.get(routeId);
+		return (count != null) ? count.get() : 0;
+	}
+
+}

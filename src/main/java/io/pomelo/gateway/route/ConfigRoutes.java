@@ -1,0 +1,96 @@
+package io.pomelo.gateway.route;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.GatewayProperties.PortRoute;
+import io.pomelo.gateway.config.GatewayProperties.Relay;
+import io.pomelo.gateway.config.GatewayProperties.RouteOptions;
+import io.pomelo.gateway.config.GatewayProperties.StaticRoute;
+
+/**
+ * Builds the read-only routes from {@code pomelo.gateway.routes} and {@code port-routes}. A broken
+ * route stops start-up with a message that names the property, because silently serving fewer
+ * routes than configured would drop players.
+ */
+public final class ConfigRoutes {
+
+	private ConfigRoutes() {
+	}
+
+	/**
+	 * Validates and converts every configured route.
+	 * @throws IllegalStateException naming each broken property
+	 */
+	public static List<GatewayRoute> from(GatewayProperties properties) {
+		List<GatewayRoute> routes = new ArrayList<>();
+		List<String> problems = new ArrayList<>();
+		Relay defaults = properties.getRelay();
+		for (int i = 0; i < properties.getRoutes().size(); i++) {
+			StaticRoute route = properties.getRoutes().get(i);
+			List<FieldError> errors = RouteValidator.errors();
+			RouteValidator.checkId(route.getId(), errors);
+			RouteValidator.checkPrefix(route.getPrefix(), errors);
+			RouteValidator.checkTargets(route.getTargets(), errors);
+			checkLimits(route, errors);
+			if (report("pomelo.gateway.routes[" + i + "]", errors, problems)) {
+				routes.add(GatewayRoute.toTargets(route.getId(), route.getPrefix(), RouteSource.CONFIG,
+						limits(route, defaults), route.getTargets()));
+			}
+		}
+		for (int i = 0; i < properties.getPortRoutes().size(); i++) {
+			PortRoute route = properties.getPortRoutes().get(i);
+			List<FieldError> errors = RouteValidator.errors();
+			RouteValidator.checkId(route.getId(), errors);
+			RouteValidator.checkPrefix(route.getPrefix(), errors);
+			RouteValidator.checkPortBackend(route.getScheme(), route.getHost(), route.getPorts(), errors);
+			checkLimits(route, errors);
+			if (report("pomelo.gateway.port-routes[" + i + "]", errors, problems)) {
+				routes.add(GatewayRoute.toPorts(route.getId(), route.getPrefix(), RouteSource.CONFIG,
+						limits(route, defaults), route.getScheme(), route.getHost(),
+						PortAllowList.parse(route.getPorts())));
+			}
+		}
+		if (!problems.isEmpty()) {
+			throw new IllegalStateException("Invalid route configuration:\n  " + String.join("\n  ", problems));
+		}
+		try {
+			RouteSnapshot.of(0, routes);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid route configuration: " + ex.getMessage(), ex);
+		}
+		return routes;
+	}
+
+	/**
+	 * Applies the relay defaults to a route's own options.
+	 */
+	public static RouteLimits limits(RouteOptions options, Relay defaults) {
+		return new RouteLimits(
+				(options.getStripPrefix() != null) ? options.getStripPrefix() : defaults.isStripPrefix(),
+				(options.getIdleTimeout() != null) ? options.getIdleTimeout() : defaults.getIdleTimeout(),
+				(options.getMaxConnections() != null) ? options.getMaxConnections() : defaults.getMaxConnections(),
+				(int) ((options.getMaxFramePayload() != null) ? options.getMaxFramePayload()
+						: defaults.getMaxFramePayload()).toBytes());
+	}
+
+	private static void checkLimits(RouteOptions options, List<FieldError> errors) {
+		RouteValidator.checkLimits(options.getIdleTimeout(), options.getMaxConnections(),
+				(options.getMaxFramePayload() != null) ? options.getMaxFramePayload().toBytes() : null, errors);
+	}
+
+	private static boolean report(String property, List<FieldError> errors, List<String> problems) {
+		problems.addAll(errors.stream()
+			.map((error) -> property + "." + kebab(error.field()) + ": " + error.message())
+			.collect(Collectors.toList()));
+		return errors.isEmpty();
+	}
+
+	private static String kebab(String field) {
+		return field.replaceAll("([a-z])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+	}
+
+}
