@@ -30,8 +30,6 @@ const common = {
 
 app.configure('development', 'gate', () => {
   app.set('connectorConfig', Object.assign({}, common)); // no heartbeat on the gate
-  // start.js waits for this line: the gate now knows every connector.
-  app.event.on(pomelo.events.START_ALL, () => console.log('POMELO_GATE_ALL_STARTED'));
 });
 
 app.configure('development', 'connector', () => {
@@ -39,8 +37,25 @@ app.configure('development', 'connector', () => {
   app.set('connectorConfig', Object.assign({}, common, heartbeat > 0 ? { heartbeat } : {}));
 });
 
+// Markers on stdout for start.js (our stdout reaches it through the master).
+// "POMELO_SERVER_READY <id>": the master has told this server that all servers
+// started (so the gate knows every connector) and its client port is listening.
+if (app.isFrontend()) {
+  app.event.on(pomelo.events.START_ALL, () => {
+    const server = app.components.__connector__.connector.listeningServer;
+    const report = () => console.log('POMELO_SERVER_READY ' + app.getServerId());
+    if (server.listening) report(); else server.once('listening', report);
+  });
+}
+
 app.start();
 
+// "POMELO_FATAL": a port could not be bound; start.js then stops the instance.
 process.on('uncaughtException', (err) => {
-  console.error('[' + app.getServerId() + '] uncaught exception: ' + (err && err.stack || err));
+  const text = '[' + app.getServerId() + '] uncaught exception: ' + (err && err.stack || err);
+  if (err && (err.code === 'EADDRINUSE' || err.code === 'EACCES')) {
+    console.log('POMELO_FATAL ' + text.split('\n')[0]);
+    process.exit(1);
+  }
+  console.error(text);
 });

@@ -317,4 +317,7 @@ async function scenario(gatePort, connectorPorts) {
   }
 }
 
-main().then(() => { log('PASS'); process.exit(0); }, (e) => { console.error('[smoke] FAIL', e); process.exit(1); });
+module.exports = { Client, pkg, unpkg, encodeMsg, decodeMsg, T, M, freePorts, canListen };
+if (require.main === module) {
+  main().then(() => { log('PASS'); process.exit(0); }, (e) => { console.error('[smoke] FAIL', e); process.exit(1); });
+}

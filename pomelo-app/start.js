@@ -43,8 +43,18 @@ const useDict = bool('POMELO_USE_DICT');
 const useProtobuf = bool('POMELO_USE_PROTOBUF');
 
 // Per-instance application base: config/ generated here, app/ linked to our handlers.
+// A temp dir is removed on exit; after a SIGKILL the next start removes it.
 const ownDir = !env.POMELO_WORK_DIR;
-const base = ownDir ? fs.mkdtempSync(path.join(os.tmpdir(), 'pomelo-app-')) : path.resolve(env.POMELO_WORK_DIR);
+if (ownDir) {
+  for (const d of fs.readdirSync(os.tmpdir())) {
+    const m = /^pomelo-app-(\d+)-/.exec(d);
+    if (!m) continue;
+    try { process.kill(+m[1], 0); } catch (e) {
+      if (e.code === 'ESRCH') fs.rmSync(path.join(os.tmpdir(), d), { recursive: true, force: true });
+    }
+  }
+}
+const base = ownDir ? fs.mkdtempSync(path.join(os.tmpdir(), `pomelo-app-${process.pid}-`)) : path.resolve(env.POMELO_WORK_DIR);
 const cfg = path.join(base, 'config');
 fs.mkdirSync(cfg, { recursive: true });
 const write = (name, obj) => fs.writeFileSync(path.join(cfg, name), JSON.stringify(obj, null, 2) + '\n');
@@ -87,14 +97,16 @@ const master = spawn(process.execPath, [path.join(HERE, 'app.js'), `env=${ENV}`]
 
 // Every Pomelo process's stdout arrives here; stdout of start.js carries only
 // our own lines, the rest goes to stderr.
-let gateKnowsAll = false;
+const notReady = new Set(['gate-server-1', ...connectorPorts.map((p, i) => `connector-server-${i + 1}`)]);
 let pending = '';
 master.stdout.on('data', (chunk) => {
   const lines = (pending + chunk).split('\n');
   pending = lines.pop();
   for (const line of lines) {
-    if (line.includes('POMELO_GATE_ALL_STARTED')) gateKnowsAll = true;
+    const ready = /POMELO_SERVER_READY (\S+)/.exec(line);
+    if (ready) notReady.delete(ready[1]);
     else process.stderr.write(line + '\n');
+    if (line.includes('POMELO_FATAL')) shutdown(1);
   }
 });
 
@@ -131,8 +143,9 @@ master.on('exit', (code, sig) => {
   shutdown(1);
 });
 
-// Readiness: the gate has been told that all servers started, and every
-// client port accepts a TCP connection.
+// Readiness: every frontend server reported that the master announced "all
+// servers started" and that its client port listens, and every client port
+// accepts a TCP connection.
 const clientPorts = [gatePort, ...connectorPorts];
 const accepts = (p) => new Promise((resolve) => {
   const s = net.connect({ host: '127.0.0.1', port: p });
@@ -143,7 +156,7 @@ const startedAt = Date.now();
 const timeoutMs = 1000 * Number(env.POMELO_START_TIMEOUT || 60);
 (async function waitReady() {
   for (;;) {
-    if (gateKnowsAll && (await Promise.all(clientPorts.map(accepts))).every(Boolean)) break;
+    if (notReady.size === 0 && (await Promise.all(clientPorts.map(accepts))).every(Boolean)) break;
     if (Date.now() - startedAt > timeoutMs) {
       console.error(`start.js: not ready after ${timeoutMs} ms (ports ${clientPorts.join(',')})`);
       shutdown(1);

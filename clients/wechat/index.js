@@ -1,5 +1,5 @@
-// pomelo-wx-client: a Pomelo client for WeChat mini-programs over wx.connectSocket (SocketTask,
-// base library 1.7.0+). CommonJS, ES5, no dependencies, no Node APIs. See README.md and index.d.ts.
+// pomelo-wx-client: Pomelo client for WeChat mini-programs (wx.connectSocket SocketTask). ES5,
+// CommonJS, no dependencies, no Node APIs. API: index.d.ts and README.md.
 'use strict';
 
 var VERSION = '0.1.0';
@@ -8,20 +8,19 @@ var MSG = { REQUEST: 0, NOTIFY: 1, RESPONSE: 2, PUSH: 3 };
 
 function perr(code, message, extra) {
   var e = new Error(message);
-  e.name = 'PomeloError';
   e.code = code;
   for (var k in extra || {}) { e[k] = extra[k]; }
   return e;
 }
 
-/* ---- bytes: UTF-8, varints, a reader ---- */
+/* ---- bytes ---- */
 
 function utf8Encode(s) {
   var out = [];
   for (var i = 0; i < s.length; i++) {
     var c = s.charCodeAt(i), d = s.charCodeAt(i + 1);
     if (c >= 0xd800 && c < 0xdc00 && d >= 0xdc00 && d < 0xe000) { c = 0x10000 + ((c - 0xd800) << 10) + d - 0xdc00; i++; }
-    else if (c >= 0xd800 && c < 0xe000) { c = 0xfffd; } // lone surrogate, as Node's Buffer does
+    else if (c >= 0xd800 && c < 0xe000) { c = 0xfffd; }
     if (c < 0x80) { out.push(c); }
     else if (c < 0x800) { out.push(0xc0 | c >> 6, 0x80 | c & 63); }
     else if (c < 0x10000) { out.push(0xe0 | c >> 12, 0x80 | c >> 6 & 63, 0x80 | c & 63); }
@@ -30,27 +29,21 @@ function utf8Encode(s) {
   return out;
 }
 
-function utf8Decode(b, i, n) {
-  var s = '', u = [];
-  i = i || 0; n = n === undefined ? b.length : n;
-  while (i < n) {
-    var c = b[i++], need = c >= 0xf5 ? 0 : c >= 0xf0 ? 3 : c >= 0xe0 ? 2 : c >= 0xc0 ? 1 : 0, min = [0, 0x80, 0x800, 0x10000][need];
-    if (need) {
-      c &= 0x3f >> need;
-      for (var j = 0; j < need; j++, i++) {
-        if (i >= n || (b[i] & 0xc0) !== 0x80) { c = -1; break; }
-        c = c << 6 | b[i] & 63;
-      }
-      if (c < min || c > 0x10ffff || (c >= 0xd800 && c < 0xe000)) { c = 0xfffd; }
-    } else if (c >= 0x80) { c = 0xfffd; }
+function utf8Decode(b, i, n) { // the server (Node.js) only sends valid UTF-8
+  var s = '', u = [], c;
+  for (i = i || 0, n = n === undefined ? b.length : n; i < n;) {
+    c = b[i++];
+    if (c >= 0xf0) { c = (c & 7) << 18 | (b[i++] & 63) << 12 | (b[i++] & 63) << 6 | b[i++] & 63; }
+    else if (c >= 0xe0) { c = (c & 15) << 12 | (b[i++] & 63) << 6 | b[i++] & 63; }
+    else if (c >= 0xc0) { c = (c & 31) << 6 | b[i++] & 63; }
     if (c >= 0x10000) { c -= 0x10000; u.push(0xd800 + (c >> 10), 0xdc00 + (c & 1023)); } else { u.push(c); }
     if (u.length > 4096) { s += String.fromCharCode.apply(null, u); u = []; }
   }
   return s + String.fromCharCode.apply(null, u);
 }
 
-function writeVarint(out, n) { // unsigned integers up to 2^53, 7 bits a byte, low group first
-  if (typeof n !== 'number' || !(n >= 0) || Math.floor(n) !== n) { throw perr('ENCODE', 'not an unsigned integer: ' + n); }
+function writeVarint(out, n) { // up to 2^53, low 7 bits first
+  if (!(n >= 0 && n % 1 === 0)) { throw perr('ENCODE', 'not an unsigned integer: ' + n); }
   do { var b = n % 128; n = Math.floor(n / 128); out.push(n ? b | 128 : b); } while (n);
 }
 
@@ -67,13 +60,7 @@ Reader.prototype.varint = function () {
   return n;
 };
 
-function toBytes(d) { // SocketTask gives an ArrayBuffer for binary frames
-  if (d instanceof Uint8Array) { return d; }
-  if (typeof d === 'string') { throw perr('DECODE', 'text frame: Pomelo sends binary'); }
-  return new Uint8Array(d);
-}
-
-/* ---- package: type (1 byte), body length (3 bytes, big-endian), body ---- */
+/* ---- package: type, 3-byte big-endian length, body ---- */
 
 function encodePackage(type, body) {
   var len = body ? body.length : 0;
@@ -84,20 +71,21 @@ function encodePackage(type, body) {
   return out;
 }
 
-function decodePackages(data) {
-  var b = toBytes(data), list = [], o = 0;
+function decodePackages(d) {
+  if (typeof d === 'string') { throw perr('DECODE', 'text frame: Pomelo sends binary'); }
+  var b = d instanceof Uint8Array ? d : new Uint8Array(d), list = [], o = 0;
   while (o < b.length) {
-    var len = (b[o + 1] << 16 | b[o + 2] << 8 | b[o + 3]) >>> 0;
-    if (o + 4 > b.length || o + 4 + len > b.length) { throw perr('DECODE', 'truncated package'); }
+    var len = b[o + 1] << 16 | b[o + 2] << 8 | b[o + 3];
+    if (o + 4 + len > b.length) { throw perr('DECODE', 'truncated package'); }
     list.push({ type: b[o], body: b.subarray(o + 4, o + 4 + len) });
     o += 4 + len;
   }
   return list;
 }
 
-/* ---- message: flag, id (varint), route (code or text), body ---- */
+/* ---- message: flag, id, route (text or dictionary code), body ---- */
 
-function encodeMessage(id, type, route, body) { // route: dictionary code (number) or text
+function encodeMessage(id, type, route, body) {
   var code = typeof route === 'number', out = [type << 1 | (code ? 1 : 0)];
   if (type === MSG.REQUEST || type === MSG.RESPONSE) { writeVarint(out, id); }
   if (type !== MSG.RESPONSE) {
@@ -108,15 +96,15 @@ function encodeMessage(id, type, route, body) { // route: dictionary code (numbe
       out = out.concat(r);
     }
   }
-  var res = new Uint8Array(out.length + (body ? body.length : 0));
+  var res = new Uint8Array(out.length + body.length);
   res.set(out);
-  if (body) { res.set(body, out.length); }
+  res.set(body, out.length);
   return res;
 }
 
 function decodeMessage(b) {
-  var rd = new Reader(b), flag = rd.byte(), type = flag >> 1 & 7, m = { id: 0, type: type, compressRoute: flag & 1, route: null };
-  if (flag & 0x10) { throw perr('DECODE', 'gzip-compressed messages are not supported'); }
+  var rd = new Reader(b), flag = rd.byte(), type = flag >> 1 & 7, m = { type: type, compressRoute: flag & 1 };
+  if (flag & 0x10) { throw perr('DECODE', 'gzip messages are not supported'); }
   if (type === MSG.REQUEST || type === MSG.RESPONSE) { m.id = rd.varint(); }
   if (type !== MSG.RESPONSE) {
     if (m.compressRoute) { m.route = rd.byte() << 8 | rd.byte(); }
@@ -126,18 +114,16 @@ function decodeMessage(b) {
   return m;
 }
 
-/* ---- protobuf, wire-compatible with pomelo-protobuf ----
- * Protos come parsed in the handshake: per route, fields {option, type, tag}, __messages
- * and __tags. As in pomelo-protobuf, int32 is zigzag like sInt32, and repeated numbers
- * are packed as key, element COUNT, elements. */
+/* ---- protobuf as pomelo-protobuf encodes it, with the parsed protos from the handshake.
+ * Its quirks: int32 is zigzag like sInt32; repeated numbers are key, element COUNT, elements. */
 
 var WIRE = { uInt32: 0, sInt32: 0, int32: 0, double: 1, string: 2, float: 5 };
 var NUM = { uInt32: 1, sInt32: 1, int32: 1, float: 1, double: 1 };
-var dv = new DataView(new ArrayBuffer(8));
+var FLOAT = { float: 4, double: 8 }, dv = new DataView(new ArrayBuffer(8));
 
 function subProto(proto, root, type) {
   var m = (proto.__messages || {})[type] || root['message ' + type];
-  if (!m) { throw perr('PROTOBUF', 'unsupported protobuf type ' + type); }
+  if (!m) { throw perr('PROTOBUF', 'unsupported type ' + type); }
   return m;
 }
 
@@ -169,11 +155,10 @@ function pbEncodeMsg(out, proto, root, msg, path) {
 }
 
 function pbValue(out, type, proto, root, v, at) {
-  var b = [], i;
+  var b = [], i, w = FLOAT[type];
   if (type === 'uInt32') { return writeVarint(out, +v); }
   if (type === 'sInt32' || type === 'int32') { v = +v; return writeVarint(out, v < 0 ? -v * 2 - 1 : v * 2); }
-  if (type === 'float') { dv.setFloat32(0, +v, true); } else if (type === 'double') { dv.setFloat64(0, +v, true); }
-  if (type === 'float' || type === 'double') { for (i = 0; i < (type === 'float' ? 4 : 8); i++) { out.push(dv.getUint8(i)); } return; }
+  if (w) { dv['setFloat' + w * 8](0, +v, true); for (i = 0; i < w; i++) { out.push(dv.getUint8(i)); } return; }
   if (type === 'string') { b = utf8Encode(String(v)); } else { pbEncodeMsg(b, subProto(proto, root, type), root, v, at); }
   writeVarint(out, b.length);
   for (i = 0; i < b.length; i++) { out.push(b[i]); }
@@ -185,9 +170,9 @@ function pbDecodeMsg(rd, proto, root) {
   var msg = {};
   while (rd.o < rd.end) {
     var key = rd.varint(), wire = key & 7, name = proto.__tags[Math.floor(key / 8)], f = name && proto[name];
-    if (!f) { // unknown field: skip it
+    if (!f) { // skip an unknown field
       if (wire === 0) { rd.varint(); } else if (wire === 2) { rd.skip(rd.varint()); }
-      else if (wire === 1 || wire === 5) { rd.skip(wire === 1 ? 8 : 4); } else { throw perr('DECODE', 'bad wire type ' + wire); }
+      else { rd.skip({ 1: 8, 5: 4 }[wire] || Infinity); }
     } else if (f.option !== 'repeated') { msg[name] = pbRead(rd, f.type, proto, root); }
     else {
       var arr = msg[name] || (msg[name] = []);
@@ -198,30 +183,24 @@ function pbDecodeMsg(rd, proto, root) {
 }
 
 function pbRead(rd, type, proto, root) {
-  var n, at, k;
+  var n, at, k, w = FLOAT[type];
   if (type === 'uInt32') { return rd.varint(); }
   if (type === 'sInt32' || type === 'int32') { n = rd.varint(); return n % 2 ? -(n + 1) / 2 : n / 2; }
-  if (type === 'float' || type === 'double') {
-    n = type === 'float' ? 4 : 8; at = rd.skip(n);
-    for (k = 0; k < n; k++) { dv.setUint8(k, rd.b[at + k]); }
-    return n === 4 ? dv.getFloat32(0, true) : dv.getFloat64(0, true);
-  }
+  if (w) { at = rd.skip(w); for (k = 0; k < w; k++) { dv.setUint8(k, rd.b[at + k]); } return dv['getFloat' + w * 8](0, true); }
   var m = type === 'string' ? null : subProto(proto, root, type);
   n = rd.varint(); at = rd.skip(n);
   return m ? pbDecodeMsg(new Reader(rd.b, at, at + n), m, root) : utf8Decode(rd.b, at, at + n);
 }
 
-/* ---- reconnect backoff: exponential, capped, jitter takes off up to `jitter` of it ---- */
-
-function backoffDelay(attempt, o, random) { // attempt is 0-based; result in [d * (1 - jitter), d]
+// Reconnect delay n (0-based): d = min(maxDelay, initialDelay * factor^n), minus up to jitter * d.
+function backoffDelay(attempt, o, random) {
   var d = Math.min(o.maxDelay, o.initialDelay * Math.pow(o.factor, attempt));
   return Math.round(d * (1 - o.jitter * (random || Math.random)()));
 }
 
-/* ---- Conn: one SocketTask speaking Pomelo ---- */
+/* ---- Conn: one SocketTask ---- */
 
 function notConnected(state) { return Promise.reject(perr('NOT_CONNECTED', 'not connected (' + state + ')')); }
-
 function Conn(wx, url, o, l) {
   this.wx = wx; this.url = url; this.o = o; this.l = l;
   this.state = 'connecting'; this.pending = {}; this.reqId = 0; this.timers = {};
@@ -234,10 +213,9 @@ CP.open = function (user) {
   return new Promise(function (resolve, reject) {
     self.opened = resolve; self.rejectOpen = reject;
     if (to > 0) { self.timers.hs = setTimeout(function () { self.fail('handshake-timeout', 'HANDSHAKE_TIMEOUT', 'no handshake in ' + to + ' ms'); }, to); }
-    // socketOptions (header, protocols, tcpNoDelay, perMessageDeflate, timeout) go to wx as they are
     try { task = self.wx.connectSocket(merge(o.socketOptions, { url: self.url, fail: function (r) { failed(r && r.errMsg); } })); } catch (e) { return failed(e.message); }
     if (self.state === 'closed') { return; }
-    if (!task || !task.onOpen) { return failed('no SocketTask (base library 1.7.0+ needed)'); }
+    if (!task || !task.onOpen) { return failed('no SocketTask'); }
     self.task = task;
     task.onOpen(function () {
       if (self.state !== 'connecting') { return; }
@@ -252,7 +230,7 @@ CP.open = function (user) {
       var m = 'socket error: ' + ((r && r.errMsg) || '?');
       if (self.state !== 'open') { return self.fail('error', 'SOCKET_ERROR', m); }
       self.l.onError(perr('SOCKET_ERROR', m));
-      // some runtimes report an error and never a close: then finish it ourselves
+      // in case no onClose follows
       self.timers.err = self.timers.err || setTimeout(function () { self.finish(null, m, 'error'); }, o.closeWait);
     });
     task.onClose(function (r) { r = r || {}; self.finish(typeof r.code === 'number' ? r.code : null, r.reason || ''); });
@@ -267,7 +245,7 @@ CP.sendPkg = function (type, body) {
 
 CP.onData = function (data) {
   var pkgs = decodePackages(data);
-  this.lastRecv = Date.now(); // any package, heartbeats included, proves the link is alive
+  this.lastRecv = Date.now();
   for (var i = 0; i < pkgs.length && this.state !== 'closed'; i++) {
     var p = pkgs[i];
     if (p.type === PKG.HANDSHAKE) { this.onHandshake(JSON.parse(utf8Decode(p.body))); }
@@ -281,18 +259,14 @@ CP.onData = function (data) {
 };
 
 CP.onHandshake = function (res) {
-  var sys = res.sys || {}, p = sys.protos, why = '', old = res.code === 501 || res.code === 300;
+  var sys = res.sys || {}, p = sys.protos, why = '', c = res.code;
   if (this.state !== 'handshaking') { return; }
-  if (res.code !== 200) {
-    return this.fail('handshake-error', 'HANDSHAKE_REFUSED', 'handshake refused, code ' + res.code +
-      (old ? ': client type/version refused' : ': server handshake hook failed'), { handshakeCode: res.code, permanent: old });
-  }
+  if (c !== 200) { return this.fail('handshake-error', 'HANDSHAKE_REFUSED', 'handshake code ' + c, { handshakeCode: c, permanent: c === 501 || c === 300 }); }
   if (sys.useDict) { this.dict = sys.routeToCode || sys.dict || {}; this.abbrs = sys.codeToRoute || {}; }
   if (sys.useProto) {
-    if (!this.o.protobuf) { why = 'the server uses protobuf and this client has protobuf: false'; }
-    else if (!p || !p.server || !p.client) { why = 'the server uses protobuf but sent no protos'; }
-    else if (!pomeloProtos(p.server) || !pomeloProtos(p.client)) { why = 'the protos are not pomelo-protobuf (decodeIO?)'; }
-    if (why) { return this.fail('handshake-error', 'PROTOBUF_UNSUPPORTED', 'refused: ' + why, { permanent: true }); }
+    if (!this.o.protobuf) { why = 'this client has protobuf: false'; }
+    else if (!p || !pomeloProtos(p.server) || !pomeloProtos(p.client)) { why = 'no pomelo-protobuf protos (decodeIO?)'; }
+    if (why) { return this.fail('handshake-error', 'PROTOBUF_UNSUPPORTED', 'server uses protobuf; ' + why, { permanent: true }); }
     this.protos = p;
   }
   this.sendPkg(PKG.HANDSHAKE_ACK);
@@ -305,6 +279,7 @@ CP.onHandshake = function (res) {
 };
 
 function pomeloProtos(p) {
+  if (!p) { return false; }
   for (var k in p) { if (!p[k] || typeof p[k].__tags !== 'object') { return false; } }
   return true;
 }
@@ -319,9 +294,7 @@ CP.check = function () {
   var self = this, limit = this.heartbeat * this.o.heartbeatTimeoutFactor;
   this.timers.check = setTimeout(function () {
     if (self.state !== 'open') { return; }
-    if (Date.now() - self.lastRecv < limit) { return self.check(); }
-    self.l.onError(perr('HEARTBEAT_TIMEOUT', 'nothing from the server for ' + limit + ' ms'));
-    self.close('heartbeat-timeout', 'heartbeat timeout');
+    if (Date.now() - self.lastRecv < limit) { self.check(); } else { self.close('heartbeat-timeout', 'heartbeat timeout'); }
   }, Math.max(20, this.lastRecv + limit - Date.now()));
 };
 
@@ -347,7 +320,7 @@ CP.send = function (type, route, msg, timeout) {
   var self = this, id = 0, pc = this.protos && this.protos.client, body;
   if (this.state !== 'open') { return notConnected(this.state); }
   try {
-    if (typeof route !== 'string' || !route) { throw perr('ENCODE', 'route must be a non-empty string'); }
+    if (!route || typeof route !== 'string') { throw perr('ENCODE', 'route must be a string'); }
     msg = msg === undefined || msg === null ? {} : msg;
     body = pc && pc[route] ? pbEncode(pc, route, msg) : utf8Encode(JSON.stringify(msg));
     if (type === MSG.REQUEST) { id = this.reqId = this.reqId % 0x7fffffff + 1; }
@@ -366,7 +339,7 @@ CP.send = function (type, route, msg, timeout) {
   });
 };
 
-// A failure on our side: rejects open() while opening, is an 'error' event once open; then closes.
+// Our failure: rejects open() or, once open, emits 'error'; then closes.
 CP.fail = function (cause, code, message, extra) {
   if (this.state === 'closed') { return; }
   var e = perr(code, message + ' (' + this.url + ')', extra);
@@ -374,7 +347,7 @@ CP.fail = function (cause, code, message, extra) {
   this.close(cause, cause);
 };
 
-// Closes on our decision; finish() follows on the task's onClose, or after closeWait.
+// finish() follows on onClose, or after closeWait.
 CP.close = function (cause, reason) {
   var self = this;
   this.cause = this.cause || cause;
@@ -382,23 +355,22 @@ CP.close = function (cause, reason) {
   this.state = 'closing';
   this.stop();
   if (!this.task) { return this.finish(null, reason); }
-  try { this.task.close({ code: 1000, reason: reason }); } catch (e) { /* already closed */ }
+  try { this.task.close({ code: 1000, reason: reason }); } catch (e) { /* closed */ }
   this.timers.wait = setTimeout(function () { self.finish(1000, reason); }, this.o.closeWait);
 };
 
 CP.stop = function () { for (var k in this.timers) { clearTimeout(this.timers[k]); } };
-
 CP.finish = function (code, reason, cause) {
   if (this.state === 'closed') { return; }
   this.state = 'closed';
   this.stop();
   var info = { cause: this.cause || cause || (code === null ? 'error' : 'remote'), code: code, reason: reason, url: this.url };
   if (this.kick) { info.kick = this.kick; }
-  var e = perr('CLOSED', 'connection closed: ' + info.cause + (code === null ? '' : ', code ' + code), { close: info });
+  var e = perr('CLOSED', 'closed: ' + info.cause + ', code ' + code, { close: info });
   for (var id in this.pending) { clearTimeout(this.pending[id].timer); this.pending[id].reject(e); }
   this.pending = {};
   if (this.handshake) { return this.l.onClose(info); }
-  e = this.openError || perr('CONNECT_FAILED', 'closed before handshake, code ' + code + ' ' + reason + ' (' + this.url + ')');
+  e = this.openError || perr('CONNECT_FAILED', 'closed before handshake, code ' + code + ' (' + this.url + ')');
   e.close = info;
   this.rejectOpen(e);
 };
@@ -415,12 +387,12 @@ var DEFAULTS = {
 function merge(a, b) {
   var r = {}, k;
   for (k in a) { r[k] = a[k]; }
-  for (k in b || {}) { if (b[k] !== undefined) { r[k] = b[k]; } }
+  for (k in b) { if (b[k] !== undefined) { r[k] = b[k]; } }
   return r;
 }
 
 function Client(options) {
-  var o = this.options = merge(DEFAULTS, options), r = options && options.reconnect;
+  var o = this.options = merge(DEFAULTS, options), r = o.reconnect;
   o.reconnect = merge(DEFAULTS.reconnect, r === false ? { enabled: false } : r);
   this.handlers = {};
   this.conn = this.target = this.timer = null;
@@ -431,61 +403,54 @@ var P = Client.prototype;
 
 P.on = function (name, fn) { (this.handlers[name] = this.handlers[name] || []).push(fn); return this; };
 P.off = function (name, fn) {
-  var l = this.handlers[name] || [];
-  for (var i = l.length - 1; i >= 0; i--) { if (!fn || l[i] === fn) { l.splice(i, 1); } }
+  this.handlers[name] = fn ? (this.handlers[name] || []).filter(function (f) { return f !== fn; }) : [];
   return this;
 };
 P.emit = function (name, arg) {
   var l = (this.handlers[name] || []).slice();
-  if (name === 'error' && !l.length && typeof console !== 'undefined') { console.warn('[pomelo-wx]', arg); }
+  if (name === 'error' && !l.length) { console.warn('[pomelo-wx]', arg); }
   for (var i = 0; i < l.length; i++) {
     try { l[i].call(this, arg); } catch (e) { if (name !== 'error') { this.emit('error', e); } }
   }
 };
 
-P.conn4 = function (url, opts, main) {
+P.connect = function (url, opts, main) {
   var self = this, w = this.options.wx || (typeof wx !== 'undefined' ? wx : 0), c; // eslint-disable-line no-undef
-  if (!w || !w.connectSocket) { throw perr('NO_WX', 'no wx.connectSocket: run in a mini-program or pass createClient({ wx })'); }
-  function on(f) { return function (a, b) { if (main && self.conn === c) { f(a, b); } }; }
+  if (!w || !w.connectSocket) { throw perr('NO_WX', 'no wx.connectSocket; pass createClient({ wx })'); }
+  function on(f) { return function (a, b) { if (main && self.conn === c) { f.call(self, a, b); } }; }
   return (c = new Conn(w, url, merge(this.options, opts), {
-    onPush: on(function (route, body) { self.emit(route, body); }),
-    onKick: on(function (k) { self.emit('kick', k); }),
-    onError: on(function (e) { self.emit('error', e); }),
-    onClose: on(function (info) { self.onMainClose(info); })
+    onPush: on(P.emit), onError: on(function (e) { this.emit('error', e); }),
+    onKick: on(function (k) { this.emit('kick', k); }), onClose: on(P.closed)
   }));
 };
 
-// Connects to `url` and handshakes. Resolves with the handshake's user data.
-P.init = function (opts) {
-  var self = this, t = { kind: 'url', opts: opts || {} };
-  if (!t.opts.url) { return Promise.reject(perr('BAD_ARGUMENT', 'init needs { url }')); }
-  this.begin(t);
-  return this.openMain(t.opts.url, t.opts).then(function (user) { return self.done(t, user); });
-};
-
+// Connects to url and handshakes; resolves with the handshake's user data.
+P.init = function (opts) { return this.start({ kind: 'url', opts: opts || {} }, 'url'); };
 // Asks the gate for a connector, maps {host, port} through urlTemplate, connects, calls entry.
-P.connectViaGate = function (opts) {
-  var self = this, t = { kind: 'gate', opts: opts || {} };
-  if (!t.opts.gateUrl) { return Promise.reject(perr('BAD_ARGUMENT', 'connectViaGate needs { gateUrl }')); }
-  this.begin(t);
-  return this.viaGate(t).then(function (r) { return self.done(t, r); });
-};
+P.connectViaGate = function (opts) { return this.start({ kind: 'gate', opts: opts || {} }, 'gateUrl'); };
 
-P.begin = function (t) {
-  this.stopReconnect();
+P.start = function (t, need) {
+  var self = this;
+  if (!t.opts[need]) { return Promise.reject(perr('BAD_ARGUMENT', need + ' is required')); }
+  clearTimeout(this.timer);
   this.target = t;
   this.state = 'connecting';
+  return this.run(t).then(function (r) {
+    if (self.target === t) { t.established = true; self.state = 'open'; }
+    return r;
+  }, function (e) {
+    if (self.target === t) { self.state = 'closed'; }
+    throw e;
+  });
 };
-P.done = function (t, result) {
-  if (this.target === t) { t.established = true; this.state = 'open'; }
-  return result;
-};
+
+P.run = function (t) { return t.kind === 'gate' ? this.viaGate(t) : this.openMain(t.opts.url, t.opts); };
 
 P.openMain = function (url, opts) {
   var self = this, c, old = this.conn;
   this.conn = null;
   if (old) { old.close('app', 'replaced'); }
-  try { c = this.conn = this.conn4(url, opts, true); } catch (e) { return Promise.reject(e); }
+  try { c = this.conn = this.connect(url, opts, true); } catch (e) { return Promise.reject(e); }
   return c.open(opts.user).then(null, function (e) {
     if (self.conn === c) { self.conn = null; }
     throw e;
@@ -493,28 +458,28 @@ P.openMain = function (url, opts) {
 };
 
 P.viaGate = function (t) {
-  var self = this, opts = t.opts, o = this.options, gate, found, tmo = opts.timeout;
-  try { gate = this.conn4(opts.gateUrl, opts, false); } catch (e) { return Promise.reject(e); }
-  return gate.open(opts.user).then(function () {
-    return gate.send(MSG.REQUEST, opts.gateRoute || o.gateRoute, opts.query || {}, tmo === undefined ? o.requestTimeout : tmo);
+  var self = this, opts = t.opts, o = this.options, g, found, tmo = opts.timeout;
+  try { g = this.connect(opts.gateUrl, opts, false); } catch (e) { return Promise.reject(e); }
+  return g.open(opts.user).then(function () {
+    return g.send(MSG.REQUEST, opts.gateRoute || o.gateRoute, opts.query, tmo === undefined ? o.requestTimeout : tmo);
   }).then(function (a) {
-    gate.close('app', 'gate done');
+    g.close('app', 'gate done');
     if (!a || a.code !== 200 || !a.port) { throw perr('GATE_REFUSED', 'gate answered ' + JSON.stringify(a), { answer: a }); }
-    if (self.target !== t) { throw perr('CANCELLED', 'superseded by disconnect() or a new connect'); }
+    if (self.target !== t) { throw perr('CANCELLED', 'cancelled by disconnect() or a new connect'); }
     found = { url: mapEntryUrl(opts.urlTemplate || o.urlTemplate, a), host: a.host, port: a.port, gate: a };
     return self.openMain(found.url, opts);
-  }, function (e) { gate.close('app', 'gate failed'); throw e; }).then(function (user) {
-    var en = opts.entry || {}, route = typeof en === 'string' ? en : en.route || o.entryRoute;
+  }, function (e) { g.close('app', 'gate failed'); throw e; }).then(function (user) {
+    var en = opts.entry || {};
     found.handshake = user;
-    return self.request(route, en.msg !== undefined ? en.msg : opts.query || {}, { timeout: tmo });
+    return self.request(en.route || (typeof en === 'string' && en) || o.entryRoute, en.msg || opts.query, { timeout: tmo });
   }).then(function (res) { found.entry = res; return found; });
 };
 
-// Replaces {port} and {host} in the template (or calls it, if it is a function).
-function mapEntryUrl(template, answer) {
-  if (typeof template === 'function') { return template(answer); }
+// Fills {port} and {host} from the gate's answer (or calls a template function).
+function mapEntryUrl(template, a) {
+  if (typeof template === 'function') { return template(a); }
   if (!template) { throw perr('BAD_ARGUMENT', 'no urlTemplate, e.g. wss://game.example.com/ws/{port}/'); }
-  return template.replace(/\{port\}/g, answer.port).replace(/\{host\}/g, answer.host);
+  return template.replace(/\{port\}/g, a.port).replace(/\{host\}/g, a.host);
 }
 
 P.request = function (route, msg, opts) {
@@ -523,77 +488,72 @@ P.request = function (route, msg, opts) {
 };
 P.notify = function (route, msg) { return this.conn ? this.conn.send(MSG.NOTIFY, route, msg) : notConnected(this.state); };
 
-P.onMainClose = function (info) {
-  this.conn = null;
-  if (this.state === 'reconnecting') { return; } // a reconnect attempt broke mid-way: it schedules the next one
+P.closed = function (info) {
   var t = this.target;
+  this.conn = null;
+  if (this.state === 'reconnecting' && info.cause !== 'kick') { return; } // the attempt reschedules
   info.willReconnect = !!(this.options.reconnect.enabled && t && t.established && info.cause !== 'app' && info.cause !== 'kick');
   this.state = info.willReconnect ? 'reconnecting' : 'closed';
   this.emit('close', info);
-  if (info.willReconnect && this.target === t) { this.attempt = 0; this.schedule(t, info); }
+  this.attempt = 0;
+  if (info.willReconnect) { this.schedule(t, info); }
 };
 
 P.schedule = function (t, last) {
-  var self = this, r = this.options.reconnect;
-  if (r.maxAttempts > 0 && this.attempt >= r.maxAttempts) {
+  var self = this, r = this.options.reconnect, delay;
+  if (this.target !== t || this.state !== 'reconnecting') { return; } // disconnect() was called
+  if (last.permanent || (r.maxAttempts > 0 && this.attempt >= r.maxAttempts)) {
     this.state = 'closed';
     return this.emit('reconnect_failed', { attempts: this.attempt, last: last });
   }
-  var delay = backoffDelay(this.attempt++, r, this.options.random);
+  delay = backoffDelay(this.attempt++, r, this.options.random);
   this.emit('reconnecting', { attempt: this.attempt, delay: delay, last: last });
-  if (this.target !== t || this.state !== 'reconnecting') { return; } // a handler called disconnect()
   this.timer = setTimeout(function () {
-    self.timer = null;
-    (t.kind === 'gate' ? self.viaGate(t) : self.openMain(t.opts.url, t.opts)).then(function (result) {
+    if (self.target !== t) { return; }
+    self.run(t).then(function (result) {
       if (self.target !== t) { return; }
       self.state = 'open';
       self.emit('reconnect', { attempt: self.attempt, url: self.conn && self.conn.url, result: result });
       self.attempt = 0;
     }, function (e) {
-      if (self.target !== t || self.state !== 'reconnecting') { return; }
-      if (self.conn) { var c = self.conn; self.conn = null; c.close('app', 'entry failed'); }
-      if (e.permanent) { self.state = 'closed'; return self.emit('reconnect_failed', { attempts: self.attempt, last: e }); }
+      var c = self.conn;
+      if (self.target !== t) { return; }
+      if (c) { self.conn = null; c.close('app', 'entry failed'); }
       self.schedule(t, e);
     });
   }, delay);
 };
 
-P.stopReconnect = function () { clearTimeout(this.timer); this.timer = null; };
-
-// Closes because the application asks to: never reconnects. Resolves once closed.
+// The app's own close: never reconnects. Resolves once closed.
 P.disconnect = function () {
-  var c = this.conn;
-  this.stopReconnect();
+  var self = this, c = this.conn;
+  clearTimeout(this.timer);
   this.target = this.conn = null;
   this.state = 'closed';
-  if (!c || c.state === 'closed') { return Promise.resolve(null); }
-  var self = this;
-  return new Promise(function (resolve) {
-    c.l.onClose = function (info) { info.willReconnect = false; self.emit('close', info); resolve(info); };
+  return !c || c.state === 'closed' ? Promise.resolve(null) : new Promise(function (resolve) {
     var rej = c.rejectOpen;
-    if (!c.handshake) { c.rejectOpen = function (e) { resolve(null); rej(e); }; }
+    c.l.onClose = function (info) { info.willReconnect = false; self.emit('close', info); resolve(info); };
+    c.rejectOpen = function (e) { resolve(null); rej(e); };
     c.close('app', 'client disconnect');
   });
 };
 
-function createClient(options) { return new Client(options); }
-
-var main;
-function client() { return main || (main = new Client()); }
-
-var api = module.exports = {
+var main, api = module.exports = {
   VERSION: VERSION,
-  createClient: createClient,
   Client: Client,
+  createClient: function (options) { return new Client(options); },
   // internals, for tests and tools
   codec: {
-    PKG: PKG, MSG: MSG, encodePackage: encodePackage, decodePackages: decodePackages, encodeMessage: encodeMessage,
+    encodePackage: encodePackage, decodePackages: decodePackages, encodeMessage: encodeMessage,
     decodeMessage: decodeMessage, utf8Encode: utf8Encode, utf8Decode: utf8Decode, pbEncode: pbEncode, pbDecode: pbDecode,
     backoffDelay: backoffDelay, mapEntryUrl: mapEntryUrl
   }
 };
 
-// The default client (on the global wx, made on first use): pomelo.init(...), pomelo.on(...)
+// The default client, on the global wx, made on first use: pomelo.init(...), pomelo.on(...)
 ['init', 'connectViaGate', 'request', 'notify', 'on', 'off', 'disconnect'].forEach(function (k) {
-  api[k] = function () { var c = client(), r = c[k].apply(c, arguments); return r === c ? api : r; };
+  api[k] = function () {
+    var c = main || (main = new Client()), r = c[k].apply(c, arguments);
+    return r === c ? api : r;
+  };
 });

@@ -32,7 +32,15 @@ EntryHandler.prototype.entry = function (msg, session, next) {
 };
 
 // connector.entryHandler.echo <any> -> {code:200, msg:<the same object>}.
+// Send a JSON object: pomelo 2.2.7 spreads a top-level JSON array into the
+// handler's arguments, so [x] arrives as x (arrays of 0 or 2+ items are rebuilt).
 EntryHandler.prototype.echo = function (msg, session, next) {
+  if (typeof next !== 'function') {
+    const args = Array.from(arguments);
+    next = args.pop();
+    args.pop(); // session
+    msg = args;
+  }
   next(null, { code: 200, msg: clientMsg(msg) });
 };
 

@@ -249,6 +249,12 @@ public class GatewayProperties {
 		private Duration idleTimeout = Duration.ofSeconds(120);
 
 		/**
+		 * How often sessions are checked against their idle timeout; a session closes at most this much
+		 * later than its timeout.
+		 */
+		private Duration idleSweepPeriod = Duration.ofSeconds(1);
+
+		/**
 		 * Default largest frame payload; a Pomelo package can carry up to 16 MiB - 1.
 		 */
 		private DataSize maxFramePayload = DataSize.ofMegabytes(16);
@@ -293,6 +299,14 @@ public class GatewayProperties {
 
 		public void setMaxFramePayload(DataSize maxFramePayload) {
 			this.maxFramePayload = maxFramePayload;
+		}
+
+		public Duration getIdleSweepPeriod() {
+			return this.idleSweepPeriod;
+		}
+
+		public void setIdleSweepPeriod(Duration idleSweepPeriod) {
+			this.idleSweepPeriod = idleSweepPeriod;
 		}
 
 		public int getMaxConnections() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -45,10 +46,13 @@ public class BackendConnector {
 	 * @param headers the headers to send, already filtered and with X-Forwarded-* added
 	 * @param subprotocols the client's offered subprotocols, comma separated, or {@code null}
 	 * @param maxFramePayload largest frame payload accepted from the backend
+	 * @param eventLoop the client channel's event loop: the backend channel lives on it too, so the
+	 * relay never hops threads, and the client's upgrade runs where its channel's reads happen (upgrading
+	 * from another thread lets an early client frame reach the HTTP layer and be lost)
 	 * @return the connection, usable as {@code WebsocketInbound} and {@code WebsocketOutbound}
 	 */
 	public Mono<? extends Connection> connect(BackendTarget target, HttpHeaders headers, String subprotocols,
-			int maxFramePayload) {
+			int maxFramePayload, EventLoop eventLoop) {
 		WebsocketClientSpec.Builder spec = WebsocketClientSpec.builder()
 			.maxFramePayloadLength(maxFramePayload)
 			.handlePing(true)
@@ -56,7 +60,8 @@ public class BackendConnector {
 		if (subprotocols != null && !subprotocols.isEmpty()) {
 			spec.protocols(subprotocols);
 		}
-		return this.client.headers((outgoing) -> outgoing.set(headers))
+		return this.client.runOn(eventLoop)
+			.headers((outgoing) -> outgoing.set(headers))
 			.websocket(spec.build())
 			.uri(target.uri())
 			.connect()

@@ -1,15 +1,14 @@
 package io.pomelo.gateway.relay;
 
-import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import reactor.core.Disposable;
+import reactor.core.Disposables;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
-import io.pomelo.gateway.route.RouteLimits;
 
 /**
  * Relays one session after both handshakes: frames one for one in each direction, and the first close
@@ -30,7 +29,7 @@ final class FrameRelay {
 		this.registry = registry;
 	}
 
-	Mono<Void> run(RelaySession session, RouteLimits limits, WebsocketInbound clientIn, WebsocketOutbound clientOut,
+	Mono<Void> run(RelaySession session, WebsocketInbound clientIn, WebsocketOutbound clientOut,
 			Connection backend, Admission admission) {
 		WebsocketInbound backendIn = (WebsocketInbound) backend;
 		WebsocketOutbound backendOut = (WebsocketOutbound) backend;
@@ -43,7 +42,8 @@ final class FrameRelay {
 			});
 		});
 		clientIn.withConnection(
-				(connection) -> connection.addHandlerLast(IdleCloser.NAME, new IdleCloser(limits.idleTimeout(), session)));
+				(connection) -> DecoderErrorCatcher.install(connection.channel(), (status) -> errors.client = status));
+		DecoderErrorCatcher.install(backend.channel(), (status) -> errors.backend = status);
 
 		Mono<Void> clientClosed = clientIn.receiveCloseStatus()
 			.defaultIfEmpty(VANISHED)
@@ -63,19 +63,32 @@ final class FrameRelay {
 			.onErrorResume((error) -> Mono.empty());
 
 		Mono<Void> upstream = backendOut.sendObject(clientIn.receiveFrames()
-			.doOnError((error) -> errors.client = protocolError(error))
 			.map((frame) -> {
 				session.countUp(frame.content().readableBytes());
 				return frame.retain();
 			})).then().onErrorResume((error) -> Mono.empty());
 		Mono<Void> downstream = clientOut.sendObject(backendIn.receiveFrames()
-			.doOnError((error) -> errors.backend = protocolError(error))
 			.map((frame) -> {
 				session.countDown(frame.content().readableBytes());
 				return frame.retain();
 			})).then().onErrorResume((error) -> Mono.empty());
 
-		return Mono.when(clientClosed, backendClosed, upstream, downstream).doFinally((signal) -> {
+		// The data streams are not part of the session's lifetime: on a peer that has already terminated,
+		// Reactor Netty may never complete them. The session ends when both closes have been handled and
+		// both sockets are closed; then whatever is left of the streams is cancelled.
+		Disposable.Composite streams = Disposables.composite();
+		Mono<Void> clientSocketClosed = Mono.create((sink) -> clientIn
+			.withConnection((connection) -> connection.channel().closeFuture().addListener((f) -> sink.success())));
+		Mono<Void> backendSocketClosed = Mono
+			.create((sink) -> backend.channel().closeFuture().addListener((f) -> sink.success()));
+		// Mono.when subscribes in order: the close statuses are watched before any frame moves, so a stream
+		// that ends cannot close a socket with an empty close frame ahead of the forwarded code.
+		Mono<Void> startStreams = Mono.fromRunnable(() -> {
+			streams.add(upstream.subscribe());
+			streams.add(downstream.subscribe());
+		});
+		return Mono.when(clientClosed, backendClosed, clientSocketClosed, backendSocketClosed, startStreams).doFinally((signal) -> {
+			streams.dispose();
 			backend.dispose();
 			admission.release();
 			this.registry.closed(session);
@@ -96,16 +109,6 @@ final class FrameRelay {
 			return out.sendClose();
 		}
 		return out.sendClose(fallbackCode, fallbackReason);
-	}
-
-	private static WebSocketCloseStatus protocolError(Throwable error) {
-		if (error instanceof CorruptedWebSocketFrameException corrupted) {
-			return corrupted.closeStatus();
-		}
-		if (error instanceof CorruptedFrameException) {
-			return WebSocketCloseStatus.PROTOCOL_ERROR;
-		}
-		return null;
 	}
 
 	/**

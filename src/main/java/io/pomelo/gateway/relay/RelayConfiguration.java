@@ -23,6 +23,11 @@ class RelayConfiguration {
 	}
 
 	@Bean
+	IdleSweeper idleSweeper(SessionRegistry sessionRegistry, GatewayProperties properties) {
+		return new IdleSweeper(sessionRegistry, properties.getRelay().getIdleSweepPeriod());
+	}
+
+	@Bean
 	WebSocketRelayFilter webSocketRelayFilter(BackendConnector backendConnector, SessionRegistry sessionRegistry) {
 		return new WebSocketRelayFilter(backendConnector, sessionRegistry);
 	}

@@ -1,6 +1,7 @@
 package io.pomelo.gateway.relay;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
@@ -37,13 +38,21 @@ public final class RelaySession {
 
 	private volatile BiConsumer<Integer, String> closer;
 
-	RelaySession(String id, String routeId, String clientAddress, URI backend) {
+	private final long idleTimeoutNanos;
+
+	// Written only by the idle sweeper's thread.
+	private long sweptFrames = -1;
+
+	private long quietSinceNanos;
+
+	RelaySession(String id, String routeId, String clientAddress, URI backend, Duration idleTimeout) {
 		this.id = id;
 		this.routeId = routeId;
 		this.clientAddress = clientAddress;
 		this.backend = backend;
 		this.openedAt = Instant.now();
 		this.openedNanos = System.nanoTime();
+		this.idleTimeoutNanos = idleTimeout.toNanos();
 	}
 
 	public String id() {
@@ -103,6 +112,20 @@ public final class RelaySession {
 		this.bytesDown += payloadBytes;
 	}
 
+	/**
+	 * Whether no frame has passed for the idle timeout, as seen by the sweeps. Called by one sweeper thread
+	 * only; it compares frame counts between sweeps, so the relay pays nothing per frame for idleness.
+	 */
+	boolean idleAt(long nowNanos) {
+		long frames = this.framesUp + this.framesDown;
+		if (frames != this.sweptFrames) {
+			this.sweptFrames = frames;
+			this.quietSinceNanos = nowNanos;
+			return false;
+		}
+		return nowNanos - this.quietSinceNanos >= this.idleTimeoutNanos;
+	}
+
 	void bindCloser(BiConsumer<Integer, String> closer) {
 		this.closer = closer;
 	}
@@ -129,6 +152,13 @@ public final class RelaySession {
 		if (closer != null) {
 			closer.accept(code, reason);
 		}
+	}
+
+	@Override
+	public String toString() {
+		return "RelaySession[" + this.id + " route=" + this.routeId + " client=" + this.clientAddress + " backend="
+				+ this.backend + " up=" + this.framesUp + "/" + this.bytesUp + " down=" + this.framesDown + "/"
+				+ this.bytesDown + " outcome=" + this.outcome.get() + "]";
 	}
 
 	/**

@@ -60,9 +60,9 @@ public class SessionRegistry {
 		}
 	}
 
-	RelaySession open(String routeId, String clientAddress, java.net.URI backend) {
+	RelaySession open(String routeId, String clientAddress, java.net.URI backend, java.time.Duration idleTimeout) {
 		RelaySession session = new RelaySession(this.instancePrefix + Long.toString(this.sequence.incrementAndGet(), 36),
-				routeId, clientAddress, backend);
+				routeId, clientAddress, backend, idleTimeout);
 		this.sessions.put(session.id(), session);
 		for (SessionListener listener : this.listeners) {
 			listener.opened(session);

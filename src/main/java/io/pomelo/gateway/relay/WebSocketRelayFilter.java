@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import org.apache.commons.logging.Log;
@@ -27,6 +28,7 @@ import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
@@ -94,7 +96,8 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 		Admission admission = new Admission(this.registry, route.id());
 		String subprotocols = request.getHeaders().getFirst("Sec-WebSocket-Protocol");
 		return this.connector
-			.connect(target, backendHeaders(request), subprotocols, route.limits().maxFramePayload())
+			.connect(target, backendHeaders(request), subprotocols, route.limits().maxFramePayload(),
+					clientEventLoop(request))
 			.onErrorResume((error) -> {
 				admission.release();
 				HandshakeFailure failure = HandshakeFailure.fromBackendError(error);
@@ -125,8 +128,9 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 		return response.setComplete()
 			.then(Mono.defer(() -> nativeResponse.sendWebsocket((in, out) -> {
 				relaying.set(true);
-				RelaySession session = this.registry.open(route.id(), clientAddress, target.uri());
-				return this.relay.run(session, route.limits(), in, out, backend, admission);
+				RelaySession session = this.registry.open(route.id(), clientAddress, target.uri(),
+						route.limits().idleTimeout());
+				return this.relay.run(session, in, out, backend, admission);
 			}, spec.build())))
 			.doFinally((signal) -> {
 				// The client went away or failed its own handshake after the backend accepted.
@@ -148,6 +152,11 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 		response.getHeaders().set("X-Pomelo-Gateway-Error", failure.reason());
 		DataBuffer body = response.bufferFactory().wrap((failure.message() + "\n").getBytes(StandardCharsets.UTF_8));
 		return response.writeWith(Mono.just(body));
+	}
+
+	private static EventLoop clientEventLoop(ServerHttpRequest request) {
+		Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+		return ((Connection) nativeRequest).channel().eventLoop();
 	}
 
 	static boolean isWebSocketUpgrade(ServerHttpRequest request) {
