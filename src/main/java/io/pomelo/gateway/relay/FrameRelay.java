@@ -1,5 +1,7 @@
 package io.pomelo.gateway.relay;
 
+import java.util.List;
+
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import reactor.core.Disposable;
@@ -25,8 +27,39 @@ final class FrameRelay {
 
 	private final SessionRegistry registry;
 
-	FrameRelay(SessionRegistry registry) {
+	private final List<FrameObserverFactory> observers;
+
+	FrameRelay(SessionRegistry registry, List<FrameObserverFactory> observers) {
 		this.registry = registry;
+		this.observers = List.copyOf(observers);
+	}
+
+	private FrameObserver observe(RelaySession session) {
+		if (this.observers.isEmpty()) {
+			return FrameObserver.NONE;
+		}
+		if (this.observers.size() == 1) {
+			return this.observers.get(0).open(session);
+		}
+		List<FrameObserver> all = this.observers.stream().map((factory) -> factory.open(session)).toList();
+		return new FrameObserver() {
+
+			@Override
+			public void clientFrame(WebSocketFrame frame) {
+				all.forEach((observer) -> observer.clientFrame(frame));
+			}
+
+			@Override
+			public void backendFrame(WebSocketFrame frame) {
+				all.forEach((observer) -> observer.backendFrame(frame));
+			}
+
+			@Override
+			public void closed() {
+				all.forEach(FrameObserver::closed);
+			}
+
+		};
 	}
 
 	Mono<Void> run(RelaySession session, WebsocketInbound clientIn, WebsocketOutbound clientOut,
@@ -34,6 +67,7 @@ final class FrameRelay {
 		WebsocketInbound backendIn = (WebsocketInbound) backend;
 		WebsocketOutbound backendOut = (WebsocketOutbound) backend;
 		ProtocolErrors errors = new ProtocolErrors();
+		FrameObserver observer = observe(session);
 
 		session.bindCloser((code, reason) -> {
 			clientOut.sendClose(code, reason).subscribe(null, (ignored) -> {
@@ -65,11 +99,13 @@ final class FrameRelay {
 		Mono<Void> upstream = backendOut.sendObject(clientIn.receiveFrames()
 			.map((frame) -> {
 				session.countUp(frame.content().readableBytes());
+				observer.clientFrame(frame);
 				return frame.retain();
 			})).then().onErrorResume((error) -> Mono.empty());
 		Mono<Void> downstream = clientOut.sendObject(backendIn.receiveFrames()
 			.map((frame) -> {
 				session.countDown(frame.content().readableBytes());
+				observer.backendFrame(frame);
 				return frame.retain();
 			})).then().onErrorResume((error) -> Mono.empty());
 
@@ -89,6 +125,7 @@ final class FrameRelay {
 		});
 		return Mono.when(clientClosed, backendClosed, clientSocketClosed, backendSocketClosed, startStreams).doFinally((signal) -> {
 			streams.dispose();
+			observer.closed();
 			backend.dispose();
 			admission.release();
 			this.registry.closed(session);

@@ -1,5 +1,6 @@
 package io.pomelo.gateway.relay;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -28,8 +29,9 @@ class RelayConfiguration {
 	}
 
 	@Bean
-	WebSocketRelayFilter webSocketRelayFilter(BackendConnector backendConnector, SessionRegistry sessionRegistry) {
-		return new WebSocketRelayFilter(backendConnector, sessionRegistry);
+	WebSocketRelayFilter webSocketRelayFilter(BackendConnector backendConnector, SessionRegistry sessionRegistry,
+			ObjectProvider<FrameObserverFactory> observers) {
+		return new WebSocketRelayFilter(backendConnector, sessionRegistry, observers.orderedStream().toList());
 	}
 
 }

@@ -64,10 +64,11 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 
 	private final FrameRelay relay;
 
-	public WebSocketRelayFilter(BackendConnector connector, SessionRegistry registry) {
+	public WebSocketRelayFilter(BackendConnector connector, SessionRegistry registry,
+			List<FrameObserverFactory> observers) {
 		this.connector = connector;
 		this.registry = registry;
-		this.relay = new FrameRelay(registry);
+		this.relay = new FrameRelay(registry, observers);
 	}
 
 	@Override

@@ -1,0 +1,281 @@
+package io.pomelo.gateway.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A real Pomelo 2.2.7 server (the app in {@code pomelo-app/}) on free loopback ports, run by the local
+ * Node.js. It installs the app's npm packages on first use, starts the master in its own process group
+ * with {@code setsid}, waits for {@code POMELO READY}, and on close kills the whole group, since a
+ * SIGTERM to the master alone leaves the gate and connectors running.
+ * <p>
+ * This machine kind has no Docker engine, so there is no container path for Pomelo: no image of this
+ * app exists, and Node.js is always present where the tests run.
+ */
+public final class PomeloServer implements AutoCloseable {
+
+	private static final Path APP = Path.of("pomelo-app").toAbsolutePath();
+
+	private static final Object INSTALL_LOCK = new Object();
+
+	private final Process process;
+
+	private final int gatePort;
+
+	private final List<Integer> connectorPorts;
+
+	private final Path log;
+
+	private PomeloServer(Process process, int gatePort, List<Integer> connectorPorts, Path log) {
+		this.process = process;
+		this.gatePort = gatePort;
+		this.connectorPorts = connectorPorts;
+		this.log = log;
+	}
+
+	/** Options for a server. */
+	public record Options(int connectors, int heartbeatSeconds, boolean useDict, boolean useProtobuf) {
+
+		/** One connector, heartbeat 10 s, no dictionary, no protobuf. */
+		public static Options defaults() {
+			return new Options(1, 10, false, false);
+		}
+
+		public Options heartbeat(int seconds) {
+			return new Options(this.connectors, seconds, this.useDict, this.useProtobuf);
+		}
+
+		public Options connectors(int count) {
+			return new Options(count, this.heartbeatSeconds, this.useDict, this.useProtobuf);
+		}
+
+	}
+
+	/** Starts a server with default options. */
+	public static PomeloServer start() {
+		return start(Options.defaults());
+	}
+
+	/** Starts a server and waits until every client port listens. */
+	public static PomeloServer start(Options options) {
+		ensureInstalled();
+		List<Integer> ports = freePorts(3 + 2 * options.connectors());
+		int master = ports.get(0);
+		int gate = ports.get(1);
+		List<Integer> connectors = ports.subList(2, 2 + options.connectors());
+		int rpcBase = consecutiveFreePorts(options.connectors());
+		try {
+			Path log = Files.createTempFile("pomelo-", ".log");
+			ProcessBuilder builder = new ProcessBuilder("setsid", "node", APP.resolve("start.js").toString())
+				.directory(APP.toFile())
+				.redirectError(log.toFile());
+			Map<String, String> env = builder.environment();
+			env.put("POMELO_MASTER_PORT", String.valueOf(master));
+			env.put("POMELO_GATE_PORT", String.valueOf(gate));
+			env.put("POMELO_CONNECTOR_PORTS", connectors.stream().map(String::valueOf).collect(Collectors.joining(",")));
+			env.put("POMELO_RPC_BASE_PORT", String.valueOf(rpcBase));
+			env.put("POMELO_HEARTBEAT", String.valueOf(options.heartbeatSeconds()));
+			env.put("POMELO_USE_DICT", String.valueOf(options.useDict()));
+			env.put("POMELO_USE_PROTOBUF", String.valueOf(options.useProtobuf()));
+			Process process = builder.start();
+			PomeloServer server = new PomeloServer(process, gate, List.copyOf(connectors), log);
+			if (!server.awaitReady(Duration.ofSeconds(60))) {
+				String output = Files.readString(log);
+				server.close();
+				throw new IllegalStateException("Pomelo did not become ready within 60 s:\n" + output);
+			}
+			return server;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private boolean awaitReady(Duration timeout) {
+		CompletableFuture<Boolean> ready = new CompletableFuture<>();
+		Thread reader = new Thread(() -> {
+			try (BufferedReader lines = new BufferedReader(
+					new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = lines.readLine()) != null) {
+					if (line.contains("POMELO READY")) {
+						ready.complete(true);
+					}
+				}
+			}
+			catch (IOException ex) {
+				// The process went away; readiness below reports it.
+			}
+			ready.complete(false);
+		}, "pomelo-stdout");
+		reader.setDaemon(true);
+		reader.start();
+		try {
+			return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS) && listening(this.gatePort)
+					&& this.connectorPorts.stream().allMatch(PomeloServer::listening);
+		}
+		catch (Exception ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Runs {@code npm ci} in the app folder once, when its packages are missing.
+	 */
+	public static void ensureInstalled() {
+		synchronized (INSTALL_LOCK) {
+			if (Files.isDirectory(APP.resolve("node_modules/pomelo"))) {
+				return;
+			}
+			run(APP, Duration.ofMinutes(5), "npm", "ci", "--no-audit", "--no-fund");
+		}
+	}
+
+	/**
+	 * Runs a command to completion, failing with its output when it fails.
+	 */
+	public static void run(Path directory, Duration timeout, String... command) {
+		try {
+			Path output = Files.createTempFile("cmd-", ".log");
+			Process process = new ProcessBuilder(command).directory(directory.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(output.toFile())
+				.start();
+			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				process.destroyForcibly();
+				throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
+			}
+			if (process.exitValue() != 0) {
+				throw new IllegalStateException(String.join(" ", command) + " failed with " + process.exitValue()
+						+ ":\n" + Files.readString(output));
+			}
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public int gatePort() {
+		return this.gatePort;
+	}
+
+	public List<Integer> connectorPorts() {
+		return this.connectorPorts;
+	}
+
+	/** ws:// URI of the gate. */
+	public String gateUri() {
+		return "ws://127.0.0.1:" + this.gatePort;
+	}
+
+	/** ws:// URI of connector i. */
+	public String connectorUri(int index) {
+		return "ws://127.0.0.1:" + this.connectorPorts.get(index);
+	}
+
+	/** Whether the process group is still running. */
+	public boolean isAlive() {
+		return this.process.isAlive();
+	}
+
+	/**
+	 * Kills the whole process group with SIGKILL: every server vanishes at once, as in a crash, and
+	 * their sockets close without WebSocket close frames.
+	 */
+	@Override
+	public void close() {
+		if (this.process.isAlive()) {
+			try {
+				new ProcessBuilder("kill", "-KILL", "--", "-" + this.process.pid()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+				this.process.waitFor(10, TimeUnit.SECONDS);
+			}
+			catch (IOException ex) {
+				throw new UncheckedIOException(ex);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		try {
+			Files.deleteIfExists(this.log);
+		}
+		catch (IOException ex) {
+			// A leftover temp log is harmless.
+		}
+	}
+
+	static boolean listening(int port) {
+		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/** Free loopback ports, distinct from each other. */
+	public static List<Integer> freePorts(int count) {
+		List<ServerSocket> sockets = new ArrayList<>();
+		try {
+			for (int i = 0; i < count; i++) {
+				sockets.add(new ServerSocket(0, 1, InetAddress.getLoopbackAddress()));
+			}
+			return sockets.stream().map(ServerSocket::getLocalPort).toList();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			for (ServerSocket socket : sockets) {
+				try {
+					socket.close();
+				}
+				catch (IOException ex) {
+					// Closing a probe socket cannot matter.
+				}
+			}
+		}
+	}
+
+	private static int consecutiveFreePorts(int count) {
+		for (int attempt = 0; attempt < 50; attempt++) {
+			int base = freePorts(1).get(0);
+			if (base + count > 65535) {
+				continue;
+			}
+			boolean free = true;
+			for (int port = base; port < base + count && free; port++) {
+				try (ServerSocket probe = new ServerSocket(port, 1, InetAddress.getByName("0.0.0.0"))) {
+					free = true;
+				}
+				catch (IOException ex) {
+					free = false;
+				}
+			}
+			if (free) {
+				return base;
+			}
+		}
+		throw new IllegalStateException("no " + count + " consecutive free ports");
+	}
+
+}
