@@ -23,6 +23,8 @@ public class DataPlaneTlsEnvironmentPostProcessor implements EnvironmentPostProc
 	/** Name of the SSL bundle the gateway registers for the data port. */
 	public static final String BUNDLE = "pomelo-data";
 
+	private static final String TLS_PROTOCOLS = "TLSv1.3,TLSv1.2";
+
 	static final String SOURCE_NAME = "pomeloGatewayDataPlaneDefaults";
 
 	private static final String PREFIX = "spring.ssl.bundle.pem." + BUNDLE + ".";
@@ -42,14 +44,16 @@ public class DataPlaneTlsEnvironmentPostProcessor implements EnvironmentPostProc
 			}
 			// Kubernetes rotates a secret by swapping files; the bundle picks the new pair up without a restart.
 			defaults.put(PREFIX + "reload-on-update", "true");
+			// A bundle carries its own protocol list; server.ssl.enabled-protocols does not apply to it.
+			defaults.put(PREFIX + "options.enabled-protocols", TLS_PROTOCOLS);
 			defaults.put("server.ssl.bundle", BUNDLE);
 		}
 		boolean tls = ours || environment.containsProperty("server.ssl.bundle")
 				|| environment.containsProperty("server.ssl.certificate")
 				|| environment.containsProperty("server.ssl.key-store");
-		if (tls) {
+		if (tls && !environment.containsProperty("server.ssl.bundle")) {
 			// WeChat requires TLS 1.2 or later; older protocols are never offered.
-			defaults.put("server.ssl.enabled-protocols", "TLSv1.3,TLSv1.2");
+			defaults.put("server.ssl.enabled-protocols", TLS_PROTOCOLS);
 		}
 		defaults.put("server.port", tls ? "8443" : "8080");
 		environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
