@@ -1,13 +1,34 @@
 package io.pomelo.gateway;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurationExcludeFilter;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.ComponentScan.Filter;
+import org.springframework.context.annotation.FilterType;
+
+import io.pomelo.gateway.admin.AdminController;
 
 /**
  * Entry point: a WebSocket gateway that puts WeChat mini-programs in front of Pomelo game servers.
+ * <p>
+ * The component scan is {@code @SpringBootApplication}'s, except that it leaves out the control plane
+ * (management context configurations and admin controllers): those belong to the management child
+ * context, and scanning them here would also serve them on the data port.
  */
-@SpringBootApplication
+@SpringBootConfiguration
+// Security guards the control plane only, from the management context; none on the data plane.
+@EnableAutoConfiguration(excludeName = {
+		"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
+		"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration" })
+@ComponentScan(excludeFilters = { @Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
+		@Filter(type = FilterType.CUSTOM, classes = AutoConfigurationExcludeFilter.class),
+		@Filter(type = FilterType.ANNOTATION, classes = { ManagementContextConfiguration.class, AdminController.class }) })
 @ConfigurationPropertiesScan
 public class PomeloGatewayApplication {
 

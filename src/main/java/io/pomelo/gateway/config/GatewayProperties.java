@@ -34,6 +34,21 @@ public class GatewayProperties {
 	 */
 	private final Tls tls = new Tls();
 
+	/**
+	 * Where dynamic routes (those created through the admin API) are kept.
+	 */
+	private final Store store = new Store();
+
+	/**
+	 * Which backends dynamic routes may point at, so the admin API cannot become an open proxy.
+	 */
+	private final Targets targets = new Targets();
+
+	/**
+	 * The admin API on the management port.
+	 */
+	private final Admin admin = new Admin();
+
 	public List<StaticRoute> getRoutes() {
 		return this.routes;
 	}
@@ -48,6 +63,211 @@ public class GatewayProperties {
 
 	public Tls getTls() {
 		return this.tls;
+	}
+
+	public Store getStore() {
+		return this.store;
+	}
+
+	public Targets getTargets() {
+		return this.targets;
+	}
+
+	public Admin getAdmin() {
+		return this.admin;
+	}
+
+	/**
+	 * Route store settings.
+	 */
+	public static class Store {
+
+		/**
+		 * Store kind: 'file' (embedded default, one replica) or 'redis' (shared by every replica, using
+		 * spring.data.redis.*).
+		 */
+		private String type = "file";
+
+		/**
+		 * JSON file of the 'file' store.
+		 */
+		private java.nio.file.Path file = java.nio.file.Path.of("data/routes.json");
+
+		/**
+		 * Key prefix of the 'redis' store.
+		 */
+		private String redisKey = "pomelo-gateway:routes";
+
+		/**
+		 * How often the 'redis' store is re-read in full, as a safety net for missed change events.
+		 */
+		private Duration resyncPeriod = Duration.ofSeconds(30);
+
+		public String getType() {
+			return this.type;
+		}
+
+		public void setType(String type) {
+			this.type = type;
+		}
+
+		public java.nio.file.Path getFile() {
+			return this.file;
+		}
+
+		public void setFile(java.nio.file.Path file) {
+			this.file = file;
+		}
+
+		public String getRedisKey() {
+			return this.redisKey;
+		}
+
+		public void setRedisKey(String redisKey) {
+			this.redisKey = redisKey;
+		}
+
+		public Duration getResyncPeriod() {
+			return this.resyncPeriod;
+		}
+
+		public void setResyncPeriod(Duration resyncPeriod) {
+			this.resyncPeriod = resyncPeriod;
+		}
+
+	}
+
+	/**
+	 * The target policy for dynamic routes. A target host must be listed by name in allow-hosts, or every
+	 * address it resolves to must fall in allow-cidrs; its port must be in allow-ports. Loopback and
+	 * link-local addresses (169.254.0.0/16, cloud metadata) are refused unless a CIDR lists them.
+	 */
+	public static class Targets {
+
+		/**
+		 * Address ranges backends may be in, such as '10.0.0.0/8'.
+		 */
+		private List<String> allowCidrs = new ArrayList<>();
+
+		/**
+		 * Host names backends may have, matched exactly.
+		 */
+		private List<String> allowHosts = new ArrayList<>();
+
+		/**
+		 * Ports and ranges backends may listen on.
+		 */
+		private List<String> allowPorts = new ArrayList<>(List.of("1-65535"));
+
+		public List<String> getAllowCidrs() {
+			return this.allowCidrs;
+		}
+
+		public void setAllowCidrs(List<String> allowCidrs) {
+			this.allowCidrs = allowCidrs;
+		}
+
+		public List<String> getAllowHosts() {
+			return this.allowHosts;
+		}
+
+		public void setAllowHosts(List<String> allowHosts) {
+			this.allowHosts = allowHosts;
+		}
+
+		public List<String> getAllowPorts() {
+			return this.allowPorts;
+		}
+
+		public void setAllowPorts(List<String> allowPorts) {
+			this.allowPorts = allowPorts;
+		}
+
+	}
+
+	/**
+	 * Admin API settings.
+	 */
+	public static class Admin {
+
+		/**
+		 * Users of the admin API. With none, the admin API is disabled.
+		 */
+		private List<User> users = new ArrayList<>();
+
+		/**
+		 * Time live sessions of a route deleted with on-delete 'drain' keep before they get close 1001.
+		 */
+		private Duration drainGrace = Duration.ofSeconds(10);
+
+		public List<User> getUsers() {
+			return this.users;
+		}
+
+		public void setUsers(List<User> users) {
+			this.users = users;
+		}
+
+		public Duration getDrainGrace() {
+			return this.drainGrace;
+		}
+
+		public void setDrainGrace(Duration drainGrace) {
+			this.drainGrace = drainGrace;
+		}
+
+	}
+
+	/**
+	 * An admin API user.
+	 */
+	public static class User {
+
+		/**
+		 * User name.
+		 */
+		private String name;
+
+		/**
+		 * BCrypt hash of the password, such as '{bcrypt}$2a$10$...' or '$2a$10$...'.
+		 */
+		private String password;
+
+		/**
+		 * Role: 'viewer' (read) or 'admin' (read and write).
+		 */
+		private String role = "viewer";
+
+		public String getName() {
+			return this.name;
+		}
+
+		public void setName(String name) {
+			this.name = name;
+		}
+
+		public String getPassword() {
+			return this.password;
+		}
+
+		public void setPassword(String password) {
+			this.password = password;
+		}
+
+		public String getRole() {
+			return this.role;
+		}
+
+		public void setRole(String role) {
+			this.role = role;
+		}
+
+		@Override
+		public String toString() {
+			// Never print the hash.
+			return "User[" + this.name + ", " + this.role + "]";
+		}
+
 	}
 
 	/**

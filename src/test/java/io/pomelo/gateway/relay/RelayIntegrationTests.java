@@ -273,6 +273,14 @@ class RelayIntegrationTests {
 	}
 
 	@Test
+	void backendRefusingTheUpgradeWith4xxIsMirroredToTheClient() {
+		HttpProbe.Response response = HttpProbe.upgrade(uri("/echo/forbidden"), tls);
+		assertThat(response.status()).isEqualTo(403);
+		assertThat(response.headers()).containsEntry("X-Pomelo-Gateway-Error", "backend_refused");
+		assertThat(response.body()).contains("backend refused the WebSocket upgrade with 403");
+	}
+
+	@Test
 	void subprotocolOfferedByTheClientIsNegotiatedWithTheBackend() {
 		WsTestClient client = WsTestClient.connect(uri("/proto/"), tls, Map.of(), "unknown, pomelo-test");
 		this.clients.add(client);

@@ -26,6 +26,7 @@ import reactor.netty.http.server.WebsocketServerSpec;
  * <li>{@code vanish} drops the TCP connection without a close frame;</li>
  * <li>{@code burst:<n>} sends n text frames {@code burst-0 .. burst-(n-1)} in a row.</li>
  * </ul>
+ * A handshake on a path starting with {@code /forbidden} is refused with 403.
  * Pings are recorded and answered with a pong carrying the same payload.
  */
 public final class EchoBackend implements AutoCloseable {
@@ -60,6 +61,9 @@ public final class EchoBackend implements AutoCloseable {
 				connection.channel().closeFuture().addListener((f) -> this.open.decrementAndGet());
 			})
 			.handle((request, response) -> {
+				if (request.uri().startsWith("/forbidden")) {
+					return response.status(403).sendString(Mono.just("no entry"));
+				}
 				this.handshakes.add(new Handshake(request.uri(), request.requestHeaders()
 					.entries()
 					.stream()

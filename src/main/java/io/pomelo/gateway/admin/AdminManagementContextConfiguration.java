@@ -1,0 +1,130 @@
+package io.pomelo.gateway.admin;
+
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
+import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+
+import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.relay.SessionRegistry;
+
+/**
+ * The control plane in the management child context: the admin controllers and the security that guards
+ * them and Actuator. It applies to the management port only; the data port has no security filter at
+ * all, so the relay pays nothing for it.
+ * <p>
+ * Health and Prometheus stay open for Kubernetes probes and scrapes. Reading {@code /admin/**} needs the
+ * {@code viewer} or {@code admin} role, changing it needs {@code admin}, and every other Actuator
+ * endpoint needs {@code admin}. Users and their BCrypt hashes come from {@code pomelo.gateway.admin.users};
+ * there is no default user and no default password.
+ */
+@ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
+@EnableWebFluxSecurity
+class AdminManagementContextConfiguration {
+
+	private static final Log logger = LogFactory.getLog(AdminManagementContextConfiguration.class);
+
+	@Bean
+	SecurityWebFilterChain controlPlaneSecurity(ServerHttpSecurity http) {
+		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+			.logout(ServerHttpSecurity.LogoutSpec::disable)
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.httpBasic((basic) -> {
+			})
+			.authorizeExchange((exchanges) -> exchanges
+				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
+				.pathMatchers(HttpMethod.GET, "/admin/**", "/v3/api-docs", "/v3/api-docs/**").hasAnyRole("VIEWER", "ADMIN")
+				.pathMatchers(HttpMethod.HEAD, "/admin/**").hasAnyRole("VIEWER", "ADMIN")
+				.anyExchange().hasRole("ADMIN"))
+			.build();
+	}
+
+	@Bean
+	ReactiveUserDetailsService adminUsers(GatewayProperties properties) {
+		List<GatewayProperties.User> users = properties.getAdmin().getUsers();
+		if (users.isEmpty()) {
+			logger.warn("Admin API disabled: no users configured. Add pomelo.gateway.admin.users with a name, a "
+					+ "BCrypt password hash (for example from `htpasswd -nbBC 10 '' <password>`) and a role "
+					+ "(viewer or admin) to enable it.");
+			return (username) -> reactor.core.publisher.Mono.empty();
+		}
+		PasswordEncoder bcrypt = new BCryptPasswordEncoder();
+		return new MapReactiveUserDetailsService(users.stream().map((user) -> toUserDetails(user, bcrypt)).toList());
+	}
+
+	private static UserDetails toUserDetails(GatewayProperties.User user, PasswordEncoder bcrypt) {
+		String hash = (user.getPassword() != null) ? user.getPassword().replaceFirst("^\\{bcrypt\\}", "") : "";
+		if (!hash.matches("\\$2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}")) {
+			throw new IllegalStateException("pomelo.gateway.admin.users[" + user.getName() + "].password must be a "
+					+ "BCrypt hash such as $2a$10$...; plain-text passwords are refused");
+		}
+		String role = user.getRole();
+		if (!"viewer".equals(role) && !"admin".equals(role)) {
+			throw new IllegalStateException("pomelo.gateway.admin.users[" + user.getName() + "].role must be "
+					+ "'viewer' or 'admin', not '" + role + "'");
+		}
+		return User.withUsername(user.getName()).password(hash).passwordEncoder((raw) -> raw)
+			.roles(role.toUpperCase(java.util.Locale.ROOT)).build();
+	}
+
+	@Bean
+	PasswordEncoder adminPasswordEncoder() {
+		return new BCryptPasswordEncoder();
+	}
+
+	@Bean
+	@Conditional(AdminUsersConfigured.class)
+	RoutesController routesController(RouteAdministration routes) {
+		return new RoutesController(routes);
+	}
+
+	@Bean
+	@Conditional(AdminUsersConfigured.class)
+	ImportController importController(RouteAdministration routes) {
+		return new ImportController(routes);
+	}
+
+	@Bean
+	@Conditional(AdminUsersConfigured.class)
+	SessionsController sessionsController(SessionRegistry registry) {
+		return new SessionsController(registry);
+	}
+
+	/**
+	 * Whether at least one admin user is configured; without one the admin API does not exist.
+	 */
+	static class AdminUsersConfigured implements Condition {
+
+		@Override
+		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			return Binder.get(context.getEnvironment())
+				.bind("pomelo.gateway.admin.users", Bindable.listOf(GatewayProperties.User.class))
+				.map((users) -> !users.isEmpty())
+				.orElse(false);
+		}
+
+	}
+
+}
