@@ -22,6 +22,7 @@ import com.marcnuri.helm.TemplateCommand;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.yaml.snakeyaml.Yaml;
@@ -327,20 +328,29 @@ class HelmChartTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "replicaCount=two", "gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/",
-			"gateway.routes[0].id=gate,gateway.routes[0].prefix=gate,gateway.routes[0].targets[0]=ws://a:1",
-			"gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].targets[0]=http://a:1",
-			"gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].target[0]=ws://a:1",
-			"gateway.portRoutes[0].id=ws,gateway.portRoutes[0].prefix=/ws/,gateway.portRoutes[0].ports[0]=30x",
-			"gateway.relay.idleTimeout=forever", "service.type=Ingress", "gatway.relay.idleTimeout=5s" })
-	void schemaRejectsBadValues(String set) {
+	@CsvSource(delimiter = '|', textBlock = """
+			replicaCount=two | replicaCount: Invalid type. Expected: integer, given: string
+			gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/ | gateway.routes.0: targets is required
+			gateway.routes[0].id=gate,gateway.routes[0].prefix=gate,gateway.routes[0].targets[0]=ws://a:1 | gateway.routes.0.prefix: Does not match pattern
+			gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].targets[0]=http://a:1 | gateway.routes.0.targets.0: Does not match pattern
+			gateway.routes[0].id=Gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].targets[0]=ws://a:1 | gateway.routes.0.id: Does not match pattern
+			gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].target[0]=ws://a:1 | gateway.routes.0: Additional property target is not allowed
+			gateway.portRoutes[0].id=ws,gateway.portRoutes[0].prefix=/ws/,gateway.portRoutes[0].ports[0]=30x | gateway.portRoutes.0.ports.0: Does not match pattern
+			gateway.relay.idleTimeout=forever | gateway.relay.idleTimeout: Does not match pattern
+			gateway.relay.maxFramePayload=16MiB | gateway.relay.maxFramePayload: Does not match pattern
+			service.type=Ingress | service.type must be one of the following
+			gatway.relay.idleTimeout=5s | (root): Additional property gatway is not allowed
+			""")
+	void schemaRejectsBadValues(String assignments, String problem) {
 		assertThatException().isThrownBy(() -> template(CHART, "default-values.yaml", (command) -> {
-			for (String assignment : set.split(",")) {
+			for (String assignment : assignments.split(",")) {
 				String[] pair = assignment.split("=", 2);
 				command.set(pair[0], pair[1]);
 			}
 			return command;
-		})).withMessageContaining("values don't meet the specifications of the schema");
+		}))
+			.withMessageContaining("values don't meet the specifications of the schema")
+			.withMessageContaining(problem);
 	}
 
 	@Test
