@@ -225,6 +225,12 @@ class HelmChartTests {
 		assertThat(at(ingress, "spec.rules.0.http.paths.0.backend.service.name"))
 			.isEqualTo(at(rendered.one("Service"), "metadata.name"));
 		assertThat(at(ingress, "spec.tls.0.secretName")).isEqualTo("game-example-com-tls");
+
+		// A rotation controller reads the Deployment's own annotations, not the pod template's.
+		assertThat(at(deployment, "metadata.annotations")).isEqualTo(
+				Map.of("secret.reloader.stakater.com/reload", "pomelo-gateway-tls"));
+		assertThat(map(at(deployment, "spec.template.metadata.annotations")))
+			.doesNotContainKey("secret.reloader.stakater.com/reload");
 	}
 
 	@Test
