@@ -25,7 +25,12 @@ import io.pomelo.gateway.admin.AdminController;
 @EnableAutoConfiguration(excludeName = {
 		"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
-		"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration" })
+		"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
+		// springdoc documents the admin API from the management context, not the data plane.
+		"org.springdoc.core.configuration.SpringDocConfiguration", "org.springdoc.core.properties.SpringDocConfigProperties",
+		"org.springdoc.core.configuration.SpringDocSpecPropertiesConfiguration",
+		"org.springdoc.webflux.core.configuration.SpringDocWebFluxConfiguration",
+		"org.springdoc.webflux.core.configuration.MultipleOpenApiSupportConfiguration" })
 @ComponentScan(excludeFilters = { @Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
 		@Filter(type = FilterType.CUSTOM, classes = AutoConfigurationExcludeFilter.class),
 		@Filter(type = FilterType.ANNOTATION, classes = { ManagementContextConfiguration.class, AdminController.class }) })

@@ -5,7 +5,19 @@ import java.util.List;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import io.swagger.v3.oas.models.Components;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.security.SecurityRequirement;
+import io.swagger.v3.oas.models.security.SecurityScheme;
+import io.swagger.v3.oas.models.servers.Server;
+import org.springdoc.core.configuration.SpringDocConfiguration;
+import org.springdoc.core.configuration.SpringDocSpecPropertiesConfiguration;
+import org.springdoc.core.properties.SpringDocConfigProperties;
+import org.springdoc.webflux.core.configuration.SpringDocWebFluxConfiguration;
+
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextType;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
@@ -41,6 +53,8 @@ import io.pomelo.gateway.relay.SessionRegistry;
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @EnableWebFluxSecurity
+@ImportAutoConfiguration({ SpringDocConfigProperties.class, SpringDocConfiguration.class,
+		SpringDocSpecPropertiesConfiguration.class, SpringDocWebFluxConfiguration.class })
 class AdminManagementContextConfiguration {
 
 	private static final Log logger = LogFactory.getLog(AdminManagementContextConfiguration.class);
@@ -87,6 +101,20 @@ class AdminManagementContextConfiguration {
 		}
 		return User.withUsername(user.getName()).password(hash).passwordEncoder((raw) -> raw)
 			.roles(role.toUpperCase(java.util.Locale.ROOT)).build();
+	}
+
+	@Bean
+	OpenAPI adminOpenApi() {
+		return new OpenAPI()
+			.info(new Info().title("pomelo-wx-gateway admin API")
+				.version("v1")
+				.description("Routes, Pomelo servers.json import and live sessions. Served on the management "
+						+ "port; HTTP basic auth, role viewer for reads and admin for writes. Refused requests "
+						+ "get an RFC 9457 problem body (application/problem+json) whose 'errors' name each field."))
+			.servers(List.of(new Server().url("/")))
+			.components(new Components().addSecuritySchemes("basic",
+					new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("basic")))
+			.addSecurityItem(new SecurityRequirement().addList("basic"));
 	}
 
 	@Bean
