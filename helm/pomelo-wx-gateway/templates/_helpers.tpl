@@ -138,5 +138,7 @@ chart exposes, and config (free-form keys) underneath.
       "pomelo" (dict "gateway" $gateway)
       "server" (dict "port" (include "pomelo-wx-gateway.dataPort" . | int))
       "management" (dict "server" (dict "port" (include "pomelo-wx-gateway.managementPort" . | int))) }}
-{{- toYaml (mustMergeOverwrite (deepCopy .Values.config) $generated) }}
+{{- /* Defaults the operator may change through .Values.config; the chart's own keys always win. */}}
+{{- $defaults := dict "pomelo" (dict "gateway" (dict "store" (dict "file" "/var/lib/pomelo-gateway/routes.json"))) }}
+{{- toYaml (mustMergeOverwrite $defaults (deepCopy .Values.config) $generated) }}
 {{- end }}

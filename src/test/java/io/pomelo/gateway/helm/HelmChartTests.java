@@ -147,6 +147,10 @@ class HelmChartTests {
 			.map((route) -> (String) map(route).get("id"))
 			.collect(Collectors.toList());
 		assertThat(routes).extracting(GatewayRoute::id).containsExactlyInAnyOrderElementsOf(expectedIds);
+		// The file store must write to the mounted data volume: the root file system is read-only.
+		assertThat(properties.getStore().getFile()).isEqualTo(Path.of("/var/lib/pomelo-gateway/routes.json"));
+		Map<String, Object> container = map(listOf(at(rendered.one("Deployment"), "spec.template.spec.containers")).get(0));
+		assertThat(mountPaths(container)).containsEntry("data", "/var/lib/pomelo-gateway");
 	}
 
 	@Test
