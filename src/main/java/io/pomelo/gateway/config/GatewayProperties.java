@@ -469,6 +469,12 @@ public class GatewayProperties {
 		private Duration idleTimeout = Duration.ofSeconds(120);
 
 		/**
+		 * On shutdown, time between refusing new upgrades and closing the remaining sessions with 1001;
+		 * keep it below the pod's termination grace period.
+		 */
+		private Duration drainPeriod = Duration.ofSeconds(10);
+
+		/**
 		 * How often sessions are checked against their idle timeout; a session closes at most this much
 		 * later than its timeout.
 		 */
@@ -519,6 +525,14 @@ public class GatewayProperties {
 
 		public void setMaxFramePayload(DataSize maxFramePayload) {
 			this.maxFramePayload = maxFramePayload;
+		}
+
+		public Duration getDrainPeriod() {
+			return this.drainPeriod;
+		}
+
+		public void setDrainPeriod(Duration drainPeriod) {
+			this.drainPeriod = drainPeriod;
 		}
 
 		public Duration getIdleSweepPeriod() {

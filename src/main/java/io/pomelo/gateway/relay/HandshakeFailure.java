@@ -29,6 +29,9 @@ public record HandshakeFailure(HttpStatus status, String reason, String message)
 	/** The route is at its connection limit. */
 	public static final String OVER_LIMIT = "over_limit";
 
+	/** The gateway is draining for shutdown. */
+	public static final String SHUTTING_DOWN = "shutting_down";
+
 	/** The request on a WebSocket route was not a WebSocket upgrade. */
 	public static final String NOT_WEBSOCKET = "not_websocket";
 

@@ -1,6 +1,9 @@
 package io.pomelo.gateway.relay;
 
+import java.time.Duration;
+
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -29,9 +32,16 @@ class RelayConfiguration {
 	}
 
 	@Bean
+	ShutdownDrain shutdownDrain(SessionRegistry sessionRegistry, ApplicationEventPublisher events,
+			GatewayProperties properties) {
+		return new ShutdownDrain(sessionRegistry, events, properties.getRelay().getDrainPeriod(), Duration.ofSeconds(5));
+	}
+
+	@Bean
 	WebSocketRelayFilter webSocketRelayFilter(BackendConnector backendConnector, SessionRegistry sessionRegistry,
-			ObjectProvider<FrameObserverFactory> observers) {
-		return new WebSocketRelayFilter(backendConnector, sessionRegistry, observers.orderedStream().toList());
+			ObjectProvider<FrameObserverFactory> observers, ShutdownDrain drain) {
+		return new WebSocketRelayFilter(backendConnector, sessionRegistry, observers.orderedStream().toList(),
+				drain::draining);
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -64,10 +65,13 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 
 	private final FrameRelay relay;
 
+	private final BooleanSupplier draining;
+
 	public WebSocketRelayFilter(BackendConnector connector, SessionRegistry registry,
-			List<FrameObserverFactory> observers) {
+			List<FrameObserverFactory> observers, BooleanSupplier draining) {
 		this.connector = connector;
 		this.registry = registry;
+		this.draining = draining;
 		this.relay = new FrameRelay(registry, observers);
 	}
 
@@ -89,6 +93,10 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 			exchange.getResponse().getHeaders().set("Upgrade", "websocket");
 			return refuse(exchange, route, new HandshakeFailure(HttpStatus.UPGRADE_REQUIRED,
 					HandshakeFailure.NOT_WEBSOCKET, "this path only serves WebSocket upgrades"));
+		}
+		if (this.draining.getAsBoolean()) {
+			return refuse(exchange, route, new HandshakeFailure(HttpStatus.SERVICE_UNAVAILABLE,
+					HandshakeFailure.SHUTTING_DOWN, "gateway is shutting down; connect again"));
 		}
 		if (!this.registry.tryAdmit(route.id(), route.limits().maxConnections())) {
 			return refuse(exchange, route, new HandshakeFailure(HttpStatus.SERVICE_UNAVAILABLE,
