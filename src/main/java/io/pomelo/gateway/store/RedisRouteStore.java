@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -45,7 +46,10 @@ public class RedisRouteStore implements RouteStore, AutoCloseable {
 	private static final Log logger = LogFactory.getLog(RedisRouteStore.class);
 
 	/** How many times a write is tried when other replicas keep winning the race. */
-	static final int WRITE_ATTEMPTS = 5;
+	static final int WRITE_ATTEMPTS = 10;
+
+	/** How long the first read may take: it also loads the client and connects. */
+	static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(15);
 
 	/** How often the table version is probed. */
 	static final Duration HEARTBEAT = Duration.ofSeconds(1);
@@ -92,7 +96,7 @@ public class RedisRouteStore implements RouteStore, AutoCloseable {
 		this.events = new RedisChangeEvents(connections, this.redis.channel(), this::onEvent, timeout);
 		try {
 			synchronized (this.lock) {
-				observe(this.redis.read());
+				observe(this.redis.read(STARTUP_TIMEOUT.compareTo(timeout) > 0 ? STARTUP_TIMEOUT : timeout));
 			}
 			this.events.subscribe();
 		}
@@ -132,7 +136,9 @@ public class RedisRouteStore implements RouteStore, AutoCloseable {
 					observe(new Snapshot(true, version, Collections.unmodifiableMap(new LinkedHashMap<>(next))));
 					return this.table.routes();
 				}
-				// Another replica wrote between our read and our write: read again and re-check the versions.
+				// Another replica wrote between our read and our write: read again and re-check the versions,
+				// after a short random pause so that two busy writers stop colliding in lock step.
+				pause(attempt);
 			}
 			throw new StoreUnavailableException("route store " + this.location + " kept changing under this write ("
 					+ WRITE_ATTEMPTS + " attempts); retry it", null);
@@ -265,6 +271,16 @@ public class RedisRouteStore implements RouteStore, AutoCloseable {
 		}
 	}
 
+	private static void pause(int attempt) {
+		try {
+			Thread.sleep(ThreadLocalRandom.current().nextLong(1, 5L * attempt + 2));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new StoreUnavailableException("interrupted while retrying a route store write", ex);
+		}
+	}
+
 	private String event(long version) {
 		return this.instance + " " + version;
 	}
@@ -277,7 +293,9 @@ public class RedisRouteStore implements RouteStore, AutoCloseable {
 			// Reported in health and logged once when it started; the heartbeat keeps trying.
 		}
 		catch (RuntimeException ex) {
-			logger.error("Route store " + this.location + " sync failed", ex);
+			if (!this.sync.isShutdown()) {
+				logger.error("Route store " + this.location + " sync failed", ex);
+			}
 		}
 	}
 

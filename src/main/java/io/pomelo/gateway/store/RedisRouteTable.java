@@ -109,7 +109,19 @@ final class RedisRouteTable {
 
 	/** The hash and the table version, read in one step. */
 	Snapshot read() {
-		List<String> reply = eval(READ, ReturnType.MULTI, List.of()).map(RedisRouteTable::text).collectList().block();
+		return read(this.timeout);
+	}
+
+	/**
+	 * The hash and the table version, waiting up to {@code timeout}: the first call of a process also
+	 * pays for loading the client and connecting, which takes seconds on a busy machine.
+	 */
+	Snapshot read(Duration timeout) {
+		List<String> reply = eval(READ, ReturnType.MULTI, List.of(), timeout)
+			.flatMapIterable(RedisRouteTable::elements)
+			.map(RedisRouteTable::text)
+			.collectList()
+			.block();
 		if (reply == null || reply.isEmpty()) {
 			throw new StoreUnavailableException("Redis answered the route read with nothing", null);
 		}
@@ -132,7 +144,7 @@ final class RedisRouteTable {
 
 	/** Only the table version: the cheap probe that tells whether a full read is needed. */
 	Snapshot readVersion() {
-		String version = call(this.redis.opsForValue().get(this.versionKey).flux()).blockLast();
+		String version = call(this.redis.opsForValue().get(this.versionKey).flux(), this.timeout).blockLast();
 		return (version != null) ? new Snapshot(true, Long.parseLong(version), null) : Snapshot.EMPTY;
 	}
 
@@ -157,22 +169,22 @@ final class RedisRouteTable {
 		if (!replace) {
 			current.routes().keySet().stream().filter((id) -> !next.containsKey(id)).forEach(args::add);
 		}
-		Object written = eval(COMPARE_AND_SET, ReturnType.INTEGER, args).blockLast();
+		Object written = eval(COMPARE_AND_SET, ReturnType.INTEGER, args, this.timeout).blockLast();
 		return Long.valueOf(1).equals(written);
 	}
 
-	private Flux<Object> eval(String script, ReturnType type, List<String> args) {
+	private Flux<Object> eval(String script, ReturnType type, List<String> args, Duration timeout) {
 		List<ByteBuffer> keysAndArgs = new ArrayList<>();
 		keysAndArgs.add(bytes(this.hashKey));
 		keysAndArgs.add(bytes(this.versionKey));
 		args.forEach((arg) -> keysAndArgs.add(bytes(arg)));
 		return call(this.redis.execute((connection) -> connection.scriptingCommands()
-			.eval(bytes(script), type, 2, keysAndArgs.toArray(ByteBuffer[]::new))));
+			.eval(bytes(script), type, 2, keysAndArgs.toArray(ByteBuffer[]::new))), timeout);
 	}
 
 	/** Bounds a call in time and turns every failure into StoreUnavailableException. */
-	private <T> Flux<T> call(Flux<T> call) {
-		return call.timeout(this.timeout)
+	private <T> Flux<T> call(Flux<T> call, Duration timeout) {
+		return call.timeout(timeout)
 			.onErrorMap((ex) -> !(ex instanceof StoreUnavailableException),
 					(ex) -> new StoreUnavailableException("Redis is unreachable: " + describe(ex), ex));
 	}
@@ -184,6 +196,11 @@ final class RedisRouteTable {
 		}
 		String message = (root.getMessage() != null) ? root.getMessage() : root.getClass().getSimpleName();
 		return (root instanceof java.util.concurrent.TimeoutException) ? "no answer in time" : message;
+	}
+
+	/** Spring Data emits a multi-bulk script reply as one element holding the list; accept either shape. */
+	private static List<?> elements(Object reply) {
+		return (reply instanceof List<?> list) ? list : List.of(reply);
 	}
 
 	private static ByteBuffer bytes(String text) {
