@@ -18,6 +18,7 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 import io.pomelo.gateway.store.RedisRouteTable.Snapshot;
@@ -41,7 +42,7 @@ import io.pomelo.gateway.store.RedisRouteTable.Snapshot;
  * A Redis that lost its data (restarted without persistence) is refilled from the table in memory by the
  * first replica that notices, so a Redis restart never empties every replica's routes.
  */
-public class RedisRouteStore implements RouteStore, AutoCloseable {
+public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisRouteStore.class);
 
@@ -76,6 +77,9 @@ public class RedisRouteStore implements RouteStore, AutoCloseable {
 	};
 
 	private volatile boolean reachable = true;
+
+	/** Set by any failure to reach Redis; the heartbeat then subscribes again from scratch. */
+	private volatile boolean resubscribe;
 
 	private volatile Instant lastSync;
 
@@ -185,14 +189,16 @@ public class RedisRouteStore implements RouteStore, AutoCloseable {
 
 	/** Probes the table version; re-reads the table when it moved, resubscribes after an outage. */
 	private void heartbeat() {
-		boolean wasReachable = this.reachable;
 		Snapshot probe = fetchVersion();
-		if (!wasReachable || !this.events.subscribed()) {
-			logger.info("Route store " + this.location + " is reachable again; resubscribing and resyncing");
+		if (this.resubscribe || !this.events.subscribed()) {
+			// Whatever brought Redis back (or dropped the subscription), events may have been missed and the
+			// old pub/sub connection may have forgotten the channel: subscribe anew, then read everything.
+			logger.info("Route store " + this.location + " is reachable; subscribing again and resyncing");
 			succeeded(() -> {
 				this.events.subscribe();
 				return true;
 			});
+			this.resubscribe = false;
 			refresh();
 		}
 		else if (probe.present() != this.table.present() || probe.version() != this.table.version()) {
@@ -241,7 +247,7 @@ public class RedisRouteStore implements RouteStore, AutoCloseable {
 		Snapshot before = this.table;
 		this.table = read;
 		this.lastSync = Instant.now();
-		if (!read.routes().equals(before.routes()) && this.sync != null) {
+		if (!read.routes().equals(before.routes()) && this.sync != null && !this.sync.isShutdown()) {
 			Consumer<Map<String, StoredRoute>> listener = this.listener;
 			// Outside the lock and on the store thread: the listener may be waiting for a lock that a writer
 			// holds while it waits for ours.
@@ -266,6 +272,7 @@ public class RedisRouteStore implements RouteStore, AutoCloseable {
 						+ ex.getMessage());
 			}
 			this.reachable = false;
+			this.resubscribe = true;
 			this.lastError = ex.getMessage();
 			throw ex;
 		}
@@ -297,6 +304,27 @@ public class RedisRouteStore implements RouteStore, AutoCloseable {
 				logger.error("Route store " + this.location + " sync failed", ex);
 			}
 		}
+	}
+
+	/** Started by the constructor: the table must be loaded before the route administration reads it. */
+	@Override
+	public void start() {
+	}
+
+	/** Stops syncing, after the web servers (higher phases) and before the Redis connection factory (phase 0). */
+	@Override
+	public void stop() {
+		close();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return !this.sync.isShutdown();
+	}
+
+	@Override
+	public int getPhase() {
+		return 1;
 	}
 
 	@Override
