@@ -31,7 +31,8 @@ class AdminConfiguration {
 		RouteAdministration administration = new RouteAdministration(table, store, policy, properties.getRelay(),
 				sessions, properties.getAdmin().getDrainGrace());
 		administration.reload();
-		store.onRemoteChange(administration::reload);
+		// Re-read under the administration's lock rather than take the map the event carried (see reload()).
+		store.onRemoteChange((routes) -> administration.reload());
 		return administration;
 	}
 

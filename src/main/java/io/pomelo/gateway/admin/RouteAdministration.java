@@ -86,9 +86,14 @@ public class RouteAdministration {
 		}
 	}
 
-	/** Reloads from the store itself. */
+	/**
+	 * Reloads from the store itself. The store is read under the lock, so a remote change that arrives
+	 * while a local write is in progress can never install an older table over the one the write made.
+	 */
 	public void reload() {
-		reload(this.store.load());
+		synchronized (this.lock) {
+			reload(this.store.load());
+		}
 	}
 
 	/** Every route, configured and dynamic, most specific prefix first. */

@@ -23,7 +23,9 @@ public interface RouteStore {
 
 	/**
 	 * Registers a callback for changes made elsewhere (another replica). Stores without other writers
-	 * never call it.
+	 * never call it. It is called on a store thread, never while the store holds its own lock; the map
+	 * is the table as the store saw it then, so a listener that also writes should re-read
+	 * {@link #load()} under its own lock to avoid installing an older table over a newer one.
 	 */
 	default void onRemoteChange(Consumer<Map<String, StoredRoute>> listener) {
 	}
@@ -33,5 +35,10 @@ public interface RouteStore {
 
 	/** Where the store lives, for health and logs. */
 	String location();
+
+	/** Whether the store can be reached now, with details for the health endpoint; never blocks. */
+	default StoreStatus status() {
+		return StoreStatus.alwaysReachable();
+	}
 
 }
