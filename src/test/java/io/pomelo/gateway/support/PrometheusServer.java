@@ -40,7 +40,10 @@ public final class PrometheusServer implements AutoCloseable {
 
 	private final URI api;
 
-	private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private PrometheusServer(Process process, Path directory, URI api) {
 		this.process = process;
@@ -131,7 +134,8 @@ public final class PrometheusServer implements AutoCloseable {
 				throw new IllegalStateException("prometheus exited with " + this.process.exitValue() + ":\n" + log());
 			}
 			try {
-				HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(this.api.resolve("/-/ready")).build(),
+				HttpResponse<String> response = this.http.send(
+						HttpRequest.newBuilder(this.api.resolve("/-/ready")).timeout(Duration.ofSeconds(5)).build(),
 						HttpResponse.BodyHandlers.ofString());
 				if (response.statusCode() == 200) {
 					return;
