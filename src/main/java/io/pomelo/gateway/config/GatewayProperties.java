@@ -49,6 +49,11 @@ public class GatewayProperties {
 	 */
 	private final Admin admin = new Admin();
 
+	/**
+	 * Pomelo-level observation of relayed frames, for metrics.
+	 */
+	private final Pomelo pomelo = new Pomelo();
+
 	public List<StaticRoute> getRoutes() {
 		return this.routes;
 	}
@@ -268,6 +273,10 @@ public class GatewayProperties {
 			return "User[" + this.name + ", " + this.role + "]";
 		}
 
+	}
+
+	public Pomelo getPomelo() {
+		return this.pomelo;
 	}
 
 	/**
@@ -604,6 +613,53 @@ public class GatewayProperties {
 
 		public void setPrivateKeyPassword(String privateKeyPassword) {
 			this.privateKeyPassword = privateKeyPassword;
+		}
+
+	}
+
+	/**
+	 * Pomelo-level observation: package and message headers are read in place from relayed frames to
+	 * count packages, kicks and handshake codes and to time requests by Pomelo route.
+	 */
+	public static class Pomelo {
+
+		/**
+		 * Whether to read Pomelo headers of relayed frames for metrics.
+		 */
+		private boolean observe = true;
+
+		/**
+		 * Most distinct Pomelo routes tagged in request metrics; later routes are counted under '_other'.
+		 */
+		private int maxRoutes = 200;
+
+		/**
+		 * Most requests per connection awaiting their response; beyond it the oldest is forgotten.
+		 */
+		private int maxInFlightRequests = 1024;
+
+		public boolean isObserve() {
+			return this.observe;
+		}
+
+		public void setObserve(boolean observe) {
+			this.observe = observe;
+		}
+
+		public int getMaxRoutes() {
+			return this.maxRoutes;
+		}
+
+		public void setMaxRoutes(int maxRoutes) {
+			this.maxRoutes = maxRoutes;
+		}
+
+		public int getMaxInFlightRequests() {
+			return this.maxInFlightRequests;
+		}
+
+		public void setMaxInFlightRequests(int maxInFlightRequests) {
+			this.maxInFlightRequests = maxInFlightRequests;
 		}
 
 	}

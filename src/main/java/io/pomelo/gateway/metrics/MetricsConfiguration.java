@@ -1,0 +1,25 @@
+package io.pomelo.gateway.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import io.pomelo.gateway.relay.SessionRegistry;
+import io.pomelo.gateway.route.RouteTable;
+
+/**
+ * Registers the connection meters as a listener of the session registry.
+ */
+@Configuration(proxyBeanMethods = false)
+class MetricsConfiguration {
+
+	@Bean
+	ConnectionMetrics connectionMetrics(MeterRegistry meterRegistry, SessionRegistry sessionRegistry,
+			RouteTable routeTable) {
+		ConnectionMetrics metrics = new ConnectionMetrics(meterRegistry, sessionRegistry, routeTable);
+		sessionRegistry.addListener(metrics);
+		return metrics;
+	}
+
+}

@@ -1,0 +1,250 @@
+package io.pomelo.gateway.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A real Prometheus (Debian's {@code prometheus} package, 2.42) scraping the gateway's management port
+ * every second, on a free loopback port with its storage in a temporary folder. The package is
+ * installed with apt on first use when {@code /usr/bin/prometheus} is missing; whatever service the
+ * package itself starts is left alone, because this fixture runs a process of its own.
+ */
+public final class PrometheusServer implements AutoCloseable {
+
+	private static final Path BINARY = Path.of("/usr/bin/prometheus");
+
+	private static final Object INSTALL_LOCK = new Object();
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final Process process;
+
+	private final Path directory;
+
+	private final URI api;
+
+	private final HttpClient http = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
+
+	private PrometheusServer(Process process, Path directory, URI api) {
+		this.process = process;
+		this.directory = directory;
+		this.api = api;
+	}
+
+	/**
+	 * Starts Prometheus scraping {@code http://127.0.0.1:<managementPort>/actuator/prometheus} every
+	 * second, and waits until it is ready.
+	 */
+	public static PrometheusServer start(int managementPort) {
+		ensureInstalled();
+		try {
+			Path directory = Files.createTempDirectory("prometheus-");
+			int port = PomeloServer.freePorts(1).get(0);
+			Path config = directory.resolve("prometheus.yml");
+			Files.writeString(config, """
+					global:
+					  scrape_interval: 1s
+					  evaluation_interval: 1s
+					scrape_configs:
+					  - job_name: pomelo-gateway
+					    metrics_path: /actuator/prometheus
+					    static_configs:
+					      - targets: ['127.0.0.1:%d']
+					""".formatted(managementPort));
+			Process process = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
+					"--storage.tsdb.path=" + directory.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+					"--log.level=warn")
+				.redirectErrorStream(true)
+				.redirectOutput(directory.resolve("prometheus.log").toFile())
+				.start();
+			PrometheusServer server = new PrometheusServer(process, directory, URI.create("http://127.0.0.1:" + port));
+			server.awaitReady(Duration.ofSeconds(30));
+			return server;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	/**
+	 * Installs Debian's prometheus package once, when the binary is missing. The tests run as root.
+	 */
+	public static void ensureInstalled() {
+		synchronized (INSTALL_LOCK) {
+			if (Files.isExecutable(BINARY)) {
+				return;
+			}
+			apt(Duration.ofMinutes(5), "apt-get", "update");
+			apt(Duration.ofMinutes(10), "apt-get", "install", "-y", "--no-install-recommends", "prometheus");
+			if (!Files.isExecutable(BINARY)) {
+				throw new IllegalStateException("apt-get installed prometheus but " + BINARY + " is missing");
+			}
+		}
+	}
+
+	private static void apt(Duration timeout, String... command) {
+		try {
+			Path output = Files.createTempFile("apt-", ".log");
+			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+			builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+			Process process = builder.start();
+			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+				process.destroyForcibly();
+				throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
+			}
+			if (process.exitValue() != 0 && !Files.isExecutable(BINARY)) {
+				throw new IllegalStateException(String.join(" ", command) + " failed with " + process.exitValue()
+						+ ":\n" + Files.readString(output));
+			}
+			Files.deleteIfExists(output);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private void awaitReady(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		while (System.nanoTime() < deadline) {
+			if (!this.process.isAlive()) {
+				throw new IllegalStateException("prometheus exited with " + this.process.exitValue() + ":\n" + log());
+			}
+			try {
+				HttpResponse<String> response = this.http.send(
+						HttpRequest.newBuilder(this.api.resolve("/-/ready")).timeout(Duration.ofSeconds(5)).build(),
+						HttpResponse.BodyHandlers.ofString());
+				if (response.statusCode() == 200) {
+					return;
+				}
+			}
+			catch (IOException ex) {
+				// Not listening yet.
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException(ex);
+			}
+			sleep(100);
+		}
+		close();
+		throw new IllegalStateException("prometheus not ready within " + timeout);
+	}
+
+	/**
+	 * Runs an instant query.
+	 * @return the value of the single result, 0 when there is no result (an absent counter has counted
+	 * nothing yet)
+	 * @throws IllegalStateException when the query fails or returns several series
+	 */
+	public double value(String promql) {
+		JsonNode result = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).path("result");
+		if (result.isEmpty()) {
+			return 0;
+		}
+		if (result.size() > 1) {
+			throw new IllegalStateException(promql + " returned " + result.size() + " series: " + result);
+		}
+		return Double.parseDouble(result.get(0).path("value").get(1).asString());
+	}
+
+	/** Every metric name Prometheus has stored. */
+	public Set<String> metricNames() {
+		Set<String> names = new LinkedHashSet<>();
+		get("/api/v1/label/__name__/values").forEach((name) -> names.add(name.asString()));
+		return names;
+	}
+
+	/** Whether the last scrape of the gateway succeeded. */
+	public boolean targetUp() {
+		return value("up{job=\"pomelo-gateway\"}") == 1;
+	}
+
+	/** Prometheus's view of its scrape targets, with the last error; for failure messages. */
+	public String targets() {
+		return get("/api/v1/targets").toString();
+	}
+
+	private JsonNode get(String pathAndQuery) {
+		try {
+			HttpResponse<String> response = this.http.send(
+					HttpRequest.newBuilder(URI.create(this.api + pathAndQuery)).timeout(Duration.ofSeconds(10)).build(),
+					HttpResponse.BodyHandlers.ofString());
+			JsonNode body = JSON.readTree(response.body());
+			if (response.statusCode() != 200 || !"success".equals(body.path("status").asString())) {
+				throw new IllegalStateException(pathAndQuery + " failed: " + response.statusCode() + " " + response.body());
+			}
+			return body.path("data");
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/** The server's own log, for failure messages. */
+	public String log() {
+		try {
+			return Files.readString(this.directory.resolve("prometheus.log"));
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
+	@Override
+	public void close() {
+		this.process.destroy();
+		try {
+			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
+				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		try (Stream<Path> files = Files.walk(this.directory)) {
+			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
+		}
+		catch (IOException ex) {
+			// A leftover temp folder is harmless.
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
