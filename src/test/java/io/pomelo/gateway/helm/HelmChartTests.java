@@ -287,7 +287,8 @@ class HelmChartTests {
 		Map<String, Object> configMap = rendered.one("ConfigMap", "test-dashboard.json");
 		assertThat(at(configMap, "metadata.labels.grafana_dashboard")).isEqualTo("1");
 		assertThat(at(configMap, "metadata.annotations.grafana_folder")).isEqualTo("Pomelo");
-		assertThat(map(configMap.get("data"))).containsOnlyKeys("test-dashboard.json")
+		// The chart's own dashboard ships beside it; files that are not JSON do not.
+		assertThat(map(configMap.get("data"))).containsOnlyKeys("test-dashboard.json", "pomelo-gateway.json")
 			.containsEntry("test-dashboard.json", json);
 
 		// Switched off, the same chart ships no dashboards.
