@@ -30,6 +30,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import io.pomelo.gateway.route.RouteTable;
 import io.pomelo.gateway.store.RouteStore;
 import io.pomelo.gateway.support.EchoBackend;
+import io.pomelo.gateway.support.PomeloServer;
+import io.pomelo.gateway.support.PomeloTestClient;
 import io.pomelo.gateway.support.WsTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -261,6 +263,24 @@ class AdminApiIntegrationTests {
 			before.sendText("after delete");
 			assertThat(before.nextFrame(Duration.ofSeconds(5)).text()).isEqualTo("after delete");
 			assertThat(before.isClosed()).isFalse();
+		}
+	}
+
+	@Test
+	void aPomeloPlayerKeepsExchangingEchoesWhileItsRouteIsUpdatedAndDeleted() {
+		try (PomeloServer pomelo = PomeloServer.start(PomeloServer.Options.defaults().heartbeat(0).connectors(2))) {
+			create(route("game", "/game/", pomelo.connectorUri(0)));
+			try (PomeloTestClient player = PomeloTestClient.connect(URI.create("ws://127.0.0.1:" + this.port + "/game/"), null)) {
+				assertThat(player.handshake().code()).isEqualTo(200);
+				assertThat(player.request("connector.entryHandler.echo", Map.of("n", 1)).get("msg").get("n").asInt()).isEqualTo(1);
+				as("alice").put().uri("/admin/routes/game").header(HttpHeaders.IF_MATCH, "\"1\"")
+					.bodyValue(route("game", "/game/", pomelo.connectorUri(1))).exchange().expectStatus().isOk();
+				assertThat(player.request("connector.entryHandler.echo", Map.of("n", 2)).get("msg").get("n").asInt()).isEqualTo(2);
+				as("alice").delete().uri("/admin/routes/game").header(HttpHeaders.IF_MATCH, "\"2\"").exchange()
+					.expectStatus().isNoContent();
+				assertThat(player.request("connector.entryHandler.echo", Map.of("n", 3)).get("msg").get("n").asInt()).isEqualTo(3);
+				assertThat(player.ws().isClosed()).isFalse();
+			}
 		}
 	}
 
