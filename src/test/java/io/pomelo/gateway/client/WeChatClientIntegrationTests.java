@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import io.pomelo.gateway.support.DebianPackages;
 import io.pomelo.gateway.support.PomeloServer;
 import io.pomelo.gateway.support.TestTls;
 
@@ -73,13 +74,8 @@ class WeChatClientIntegrationTests {
 		return Integer.parseInt(matcher.group(1));
 	}
 
-	private static void ensureChromium() throws IOException, InterruptedException {
-		if (Files.isExecutable(Path.of("/usr/bin/chromium"))) {
-			return;
-		}
-		PomeloServer.run(Path.of("."), java.time.Duration.ofMinutes(5), "apt-get", "update");
-		PomeloServer.run(Path.of("."), java.time.Duration.ofMinutes(10), "apt-get", "install", "-y",
-				"--no-install-recommends", "chromium");
+	private static void ensureChromium() {
+		DebianPackages.ensureInstalled("chromium", Path.of("/usr/bin/chromium"));
 	}
 
 }

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -133,12 +132,12 @@ public final class EchoBackend implements AutoCloseable {
 
 	/** The next handshake the backend received. */
 	public Handshake nextHandshake(Duration timeout) {
-		return poll(this.handshakes, timeout, "handshake");
+		return Queues.poll(this.handshakes, timeout, "handshake");
 	}
 
 	/** The next close status the backend saw. */
 	public WsTestClient.Close nextClose(Duration timeout) {
-		return poll(this.closes, timeout, "close");
+		return Queues.poll(this.closes, timeout, "close");
 	}
 
 	/** Forgets everything recorded so far. */
@@ -146,20 +145,6 @@ public final class EchoBackend implements AutoCloseable {
 		this.handshakes.clear();
 		this.closes.clear();
 		this.pings.set(0);
-	}
-
-	private static <T> T poll(BlockingQueue<T> queue, Duration timeout, String what) {
-		try {
-			T item = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			if (item == null) {
-				throw new AssertionError("backend saw no " + what + " within " + timeout);
-			}
-			return item;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
-		}
 	}
 
 	@Override

@@ -170,12 +170,12 @@ public final class PomeloTestClient implements AutoCloseable {
 
 	/** The next push, waiting up to the timeout. */
 	public PomeloMessage awaitPush(Duration timeout) {
-		return poll(this.pushes, timeout, "push");
+		return Queues.poll(this.pushes, timeout, "push");
 	}
 
 	/** The body of the next kick package, waiting up to the timeout. */
 	public String awaitKick(Duration timeout) {
-		return poll(this.kicks, timeout, "kick");
+		return Queues.poll(this.kicks, timeout, "kick");
 	}
 
 	private static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
@@ -184,20 +184,6 @@ public final class PomeloTestClient implements AutoCloseable {
 		}
 		catch (Exception ex) {
 			throw new AssertionError("no " + what + " within " + timeout, ex);
-		}
-	}
-
-	private static <T> T poll(BlockingQueue<T> queue, Duration timeout, String what) {
-		try {
-			T item = queue.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			if (item == null) {
-				throw new AssertionError("no " + what + " within " + timeout);
-			}
-			return item;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new AssertionError(ex);
 		}
 	}
 

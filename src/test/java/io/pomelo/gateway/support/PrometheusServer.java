@@ -30,7 +30,6 @@ public final class PrometheusServer implements AutoCloseable {
 
 	private static final Path BINARY = Path.of("/usr/bin/prometheus");
 
-	private static final Object INSTALL_LOCK = new Object();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -87,44 +86,10 @@ public final class PrometheusServer implements AutoCloseable {
 	}
 
 	/**
-	 * Installs Debian's prometheus package once, when the binary is missing. The tests run as root.
+	 * Installs Debian's prometheus package once, when the binary is missing.
 	 */
 	public static void ensureInstalled() {
-		synchronized (INSTALL_LOCK) {
-			if (Files.isExecutable(BINARY)) {
-				return;
-			}
-			apt(Duration.ofMinutes(5), "apt-get", "update");
-			apt(Duration.ofMinutes(10), "apt-get", "install", "-y", "--no-install-recommends", "prometheus");
-			if (!Files.isExecutable(BINARY)) {
-				throw new IllegalStateException("apt-get installed prometheus but " + BINARY + " is missing");
-			}
-		}
-	}
-
-	private static void apt(Duration timeout, String... command) {
-		try {
-			Path output = Files.createTempFile("apt-", ".log");
-			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
-			builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
-			Process process = builder.start();
-			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				process.destroyForcibly();
-				throw new IllegalStateException(String.join(" ", command) + " did not finish within " + timeout);
-			}
-			if (process.exitValue() != 0 && !Files.isExecutable(BINARY)) {
-				throw new IllegalStateException(String.join(" ", command) + " failed with " + process.exitValue()
-						+ ":\n" + Files.readString(output));
-			}
-			Files.deleteIfExists(output);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+		DebianPackages.ensureInstalled("prometheus", BINARY);
 	}
 
 	private void awaitReady(Duration timeout) {

@@ -24,7 +24,6 @@ public final class RedisServer implements AutoCloseable {
 
 	private static final Path BINARY = Path.of("/usr/bin/redis-server");
 
-	private static final Object INSTALL_LOCK = new Object();
 
 	private final int port;
 
@@ -52,20 +51,9 @@ public final class RedisServer implements AutoCloseable {
 		return server;
 	}
 
-	/** Installs redis-server with apt-get when it is missing (the tests run as root). */
+	/** Installs redis-server with apt-get when it is missing. */
 	public static void ensureInstalled() {
-		synchronized (INSTALL_LOCK) {
-			if (Files.isExecutable(BINARY)) {
-				return;
-			}
-			Path root = Path.of("/");
-			PomeloServer.run(root, Duration.ofMinutes(3), "apt-get", "update");
-			PomeloServer.run(root, Duration.ofMinutes(5), "env", "DEBIAN_FRONTEND=noninteractive", "apt-get",
-					"install", "-y", "--no-install-recommends", "redis-server");
-			if (!Files.isExecutable(BINARY)) {
-				throw new IllegalStateException("apt-get installed redis-server but " + BINARY + " is missing");
-			}
-		}
+		DebianPackages.ensureInstalled("redis-server", BINARY);
 	}
 
 	/** Starts the server (again) on its port and waits until it answers PING. */
