@@ -280,9 +280,20 @@ public class GatewayProperties {
 	}
 
 	/**
-	 * Options every kind of route shares; {@code null} means "use the relay default".
+	 * What every kind of route has: an id, a path prefix and options where {@code null} means "use the
+	 * relay default".
 	 */
 	public static class RouteOptions {
+
+		/**
+		 * Route id, used in metrics tags and the admin API.
+		 */
+		private String id;
+
+		/**
+		 * Path prefix that starts and ends with '/', such as '/gate/'.
+		 */
+		private String prefix;
 
 		/**
 		 * Whether to remove the route prefix from the path sent to the backend.
@@ -303,6 +314,22 @@ public class GatewayProperties {
 		 * Largest frame payload accepted from either side; a larger frame closes the session with 1009.
 		 */
 		private DataSize maxFramePayload;
+
+		public String getId() {
+			return this.id;
+		}
+
+		public void setId(String id) {
+			this.id = id;
+		}
+
+		public String getPrefix() {
+			return this.prefix;
+		}
+
+		public void setPrefix(String prefix) {
+			this.prefix = prefix;
+		}
 
 		public Boolean getStripPrefix() {
 			return this.stripPrefix;
@@ -344,35 +371,9 @@ public class GatewayProperties {
 	public static class StaticRoute extends RouteOptions {
 
 		/**
-		 * Route id, used in metrics tags and the admin API.
-		 */
-		private String id;
-
-		/**
-		 * Path prefix that starts and ends with '/', such as '/gate/'.
-		 */
-		private String prefix;
-
-		/**
 		 * Backend WebSocket URIs (ws:// or wss://); several are used round-robin.
 		 */
 		private List<URI> targets = new ArrayList<>();
-
-		public String getId() {
-			return this.id;
-		}
-
-		public void setId(String id) {
-			this.id = id;
-		}
-
-		public String getPrefix() {
-			return this.prefix;
-		}
-
-		public void setPrefix(String prefix) {
-			this.prefix = prefix;
-		}
 
 		public List<URI> getTargets() {
 			return this.targets;
@@ -390,16 +391,6 @@ public class GatewayProperties {
 	public static class PortRoute extends RouteOptions {
 
 		/**
-		 * Route id, used in metrics tags and the admin API.
-		 */
-		private String id;
-
-		/**
-		 * Path prefix that starts and ends with '/', such as '/ws/'.
-		 */
-		private String prefix;
-
-		/**
 		 * Backend host every port is reached on.
 		 */
 		private String host = "127.0.0.1";
@@ -413,22 +404,6 @@ public class GatewayProperties {
 		 * Allowed backend ports: single ports and inclusive ranges such as '3050-3059'.
 		 */
 		private List<String> ports = new ArrayList<>();
-
-		public String getId() {
-			return this.id;
-		}
-
-		public void setId(String id) {
-			this.id = id;
-		}
-
-		public String getPrefix() {
-			return this.prefix;
-		}
-
-		public void setPrefix(String prefix) {
-			this.prefix = prefix;
-		}
 
 		public String getHost() {
 			return this.host;
