@@ -5,36 +5,32 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Timer;
-import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 import io.pomelo.gateway.relay.FrameObserver;
+import io.pomelo.gateway.relay.FramePayload;
 
 /**
- * Reads the Pomelo package and message headers of one session's frames where they lie in the frame's
- * buffer, with absolute reads only: no copy, no reader index change, no allocation on the common path.
- * Both directions run on the session's one event loop, so its state needs no locking.
+ * Follows the Pomelo packages of one session as the relay streams their bytes, whatever way TCP cut
+ * them: a package header, a message header or a package may begin in one read and end in another, or
+ * span the frames of a fragmented message. It reads only headers: the 4-byte package header, and for
+ * data packages the message header (flag, id, route), at most 265 bytes copied into a reused array.
+ * Bodies are skipped by count. Both directions run on the session's one event loop, so there is no
+ * locking.
  * <p>
- * It follows a package whose body continues in continuation frames by remembering how many body bytes
- * are still to come. Anything that is not Pomelo (a text frame, an unknown type, a header cut short)
- * is counted as invalid and the rest of that message is skipped; the relay forwards it regardless,
- * because the gateway observes and never judges.
+ * Anything that is not Pomelo (a text frame, an unknown package type, a message that ends inside a
+ * package) is counted as invalid and the rest of that message is skipped; the relay forwards it
+ * regardless, because the gateway observes and never judges.
  */
 final class PomeloObserver implements FrameObserver {
-
-	// Per-direction parse state between the frames of one fragmented message.
-	private static final int IN_STEP = 0;
-
-	private static final int SKIP_REST = -1;
 
 	private static final int HEADER = 4;
 
 	private static final int MAX_ID_BYTES = 8;
 
 	private static final long ID_MASK = (1L << 56) - 1;
+
+	// Flag, id and a route of at most 255 bytes with its length byte: all a data package's header needs.
+	private static final int MESSAGE_HEAD = 1 + MAX_ID_BYTES + 1 + 255;
 
 	// A server handshake carries the dictionary and protobuf schemas; beyond this it is not parsed.
 	private static final int MAX_HANDSHAKE_BODY = 4 * 1024 * 1024;
@@ -47,8 +43,7 @@ final class PomeloObserver implements FrameObserver {
 
 	private Map<Integer, String> dictionary = Map.of();
 
-	// Per direction: IN_STEP, SKIP_REST, or the positive number of body bytes still to come.
-	private final long[] carry = new long[2];
+	private final Stream[] streams = { new Stream(PomeloMeters.UP), new Stream(PomeloMeters.DOWN) };
 
 	PomeloObserver(PomeloMeters meters, int maxInFlight) {
 		this.meters = meters;
@@ -57,13 +52,18 @@ final class PomeloObserver implements FrameObserver {
 	}
 
 	@Override
-	public void clientFrame(WebSocketFrame frame) {
-		observe(PomeloMeters.UP, frame);
+	public void frameStart(int direction, int opcode, boolean fin, long length) {
+		this.streams[direction].frameStart(opcode, fin);
 	}
 
 	@Override
-	public void backendFrame(WebSocketFrame frame) {
-		observe(PomeloMeters.DOWN, frame);
+	public void payload(int direction, FramePayload bytes) {
+		this.streams[direction].payload(bytes);
+	}
+
+	@Override
+	public void frameEnd(int direction) {
+		this.streams[direction].frameEnd();
 	}
 
 	@Override
@@ -77,101 +77,86 @@ final class PomeloObserver implements FrameObserver {
 		return this.inFlight.size();
 	}
 
-	private void observe(int direction, WebSocketFrame frame) {
-		ByteBuf buffer = frame.content();
-		int start = buffer.readerIndex();
-		int end = buffer.writerIndex();
-		boolean last = frame.isFinalFragment();
-		if (frame instanceof BinaryWebSocketFrame) {
-			this.carry[direction] = packages(direction, buffer, start, end, last);
-		}
-		else if (frame instanceof ContinuationWebSocketFrame) {
-			long carried = this.carry[direction];
-			if (carried == SKIP_REST) {
-				this.carry[direction] = last ? IN_STEP : SKIP_REST;
-			}
-			else if (carried >= end - start) {
-				long left = carried - (end - start);
-				if (last && left > 0) {
-					this.meters.countInvalid(direction);
-					left = IN_STEP;
-				}
-				this.carry[direction] = left;
-			}
-			else {
-				this.carry[direction] = packages(direction, buffer, start + (int) carried, end, last);
-			}
-		}
-		else if (frame instanceof TextWebSocketFrame) {
+	/**
+	 * Reads a message header: a request's id and route are remembered, and a response's id ends the
+	 * timing of its request.
+	 */
+	private void message(int direction, byte[] head, int end) {
+		if (end == 0) {
 			this.meters.countInvalid(direction);
-			this.carry[direction] = last ? IN_STEP : SKIP_REST;
-		}
-		// Control frames may come between fragments and carry no Pomelo data: the state is left alone.
-	}
-
-	/**
-	 * Reads the packages in {@code [offset, end)}.
-	 * @return the parse state for the next fragment of this message
-	 */
-	private long packages(int direction, ByteBuf buffer, int offset, int end, boolean last) {
-		while (offset < end) {
-			if (end - offset < HEADER) {
-				return invalid(direction, last);
-			}
-			int type = buffer.getUnsignedByte(offset);
-			if (type < 1 || type > 5) {
-				return invalid(direction, last);
-			}
-			int length = buffer.getUnsignedMedium(offset + 1);
-			int body = offset + HEADER;
-			int present = end - body;
-			if (length > present && last) {
-				return invalid(direction, true);
-			}
-			this.meters.countPackage(direction, type);
-			package_(direction, type, buffer, body, Math.min(length, present), length <= present);
-			if (length > present) {
-				return length - present;
-			}
-			offset = body + length;
-		}
-		return IN_STEP;
-	}
-
-	private long invalid(int direction, boolean last) {
-		this.meters.countInvalid(direction);
-		return last ? IN_STEP : SKIP_REST;
-	}
-
-	/**
-	 * Handles one package whose first {@code present} body bytes are in the buffer.
-	 */
-	private void package_(int direction, int type, ByteBuf buffer, int body, int present, boolean complete) {
-		switch (type) {
-			case 4 -> message(direction, buffer, body, body + present);
-			case 1 -> {
-				if (direction == PomeloMeters.DOWN) {
-					serverHandshake(buffer, body, present, complete);
-				}
-			}
-			case 5 -> {
-				if (direction == PomeloMeters.DOWN) {
-					this.meters.countKick();
-				}
-			}
-			default -> {
-			}
-		}
-	}
-
-	private void serverHandshake(ByteBuf buffer, int body, int length, boolean complete) {
-		if (!complete || length > MAX_HANDSHAKE_BODY) {
-			this.meters.countHandshake("invalid");
 			return;
 		}
-		// Once per session, and small: the only package whose body is copied.
-		byte[] json = new byte[length];
-		buffer.getBytes(body, json);
+		int flag = head[0] & 0xFF;
+		int messageType = (flag >> 1) & 0x07;
+		if ((flag & 0xF0) != 0 || messageType > 3) {
+			this.meters.countInvalid(direction);
+			return;
+		}
+		this.meters.countMessage(messageType);
+		if (direction == PomeloMeters.UP && messageType == 0) {
+			request(head, 1, end, (flag & 1) == 1);
+		}
+		else if (direction == PomeloMeters.DOWN && messageType == 2) {
+			response(head, 1, end);
+		}
+	}
+
+	private void request(byte[] head, int offset, int end, boolean compressed) {
+		long packed = readId(head, offset, end);
+		if (packed < 0) {
+			return;
+		}
+		long id = packed & ID_MASK;
+		int route = offset + (int) (packed >>> 56);
+		Timer timer;
+		if (compressed) {
+			if (route + 2 > end) {
+				return;
+			}
+			timer = this.routes.compressedRoute(((head[route] & 0xFF) << 8) | (head[route + 1] & 0xFF), this.dictionary);
+		}
+		else {
+			if (route >= end) {
+				return;
+			}
+			int length = head[route] & 0xFF;
+			if (route + 1 + length > end) {
+				return;
+			}
+			timer = this.routes.textRoute(head, route + 1, length);
+		}
+		this.meters.countEvicted(this.inFlight.put(id, System.nanoTime(), timer));
+	}
+
+	private void response(byte[] head, int offset, int end) {
+		long packed = readId(head, offset, end);
+		if (packed < 0) {
+			return;
+		}
+		int slot = this.inFlight.indexOf(packed & ID_MASK);
+		if (slot >= 0) {
+			this.inFlight.timerAt(slot).record(System.nanoTime() - this.inFlight.startAt(slot), TimeUnit.NANOSECONDS);
+			this.inFlight.deleteAt(slot);
+		}
+	}
+
+	/**
+	 * Reads a message id (base-128, least significant group first).
+	 * @return the id in the low 56 bits and its byte count in the high 8, or -1 when it is cut short
+	 */
+	private static long readId(byte[] head, int offset, int end) {
+		long id = 0;
+		for (int i = 0; i < MAX_ID_BYTES && offset + i < end; i++) {
+			int b = head[offset + i] & 0xFF;
+			id |= (long) (b & 0x7F) << (7 * i);
+			if ((b & 0x80) == 0) {
+				return id | ((long) (i + 1) << 56);
+			}
+		}
+		return -1;
+	}
+
+	private void serverHandshake(byte[] json) {
 		try {
 			Handshake.ServerHandshake handshake = Handshake.parseServer(json);
 			this.meters.countHandshake(PomeloMeters.handshakeCodeTag(handshake.code()));
@@ -187,83 +172,164 @@ final class PomeloObserver implements FrameObserver {
 	}
 
 	/**
-	 * Reads a message header in {@code [offset, end)}: a request's id and route are remembered, and a
-	 * response's id ends the timing of its request.
+	 * The parse state of one direction. A package's bytes are a header, then a body that is either
+	 * collected (a data package's message header, a server handshake) or skipped.
 	 */
-	private void message(int direction, ByteBuf buffer, int offset, int end) {
-		if (offset >= end) {
-			this.meters.countInvalid(direction);
-			return;
-		}
-		int flag = buffer.getUnsignedByte(offset);
-		int messageType = (flag >> 1) & 0x07;
-		if ((flag & 0xF0) != 0 || messageType > 3) {
-			this.meters.countInvalid(direction);
-			return;
-		}
-		this.meters.countMessage(messageType);
-		if (direction == PomeloMeters.UP && messageType == 0) {
-			request(buffer, offset + 1, end, (flag & 1) == 1);
-		}
-		else if (direction == PomeloMeters.DOWN && messageType == 2) {
-			response(buffer, offset + 1, end);
-		}
-	}
+	private final class Stream {
 
-	private void request(ByteBuf buffer, int offset, int end, boolean compressed) {
-		long packed = readId(buffer, offset, end);
-		if (packed < 0) {
-			return;
+		private static final int PACKAGE_HEADER = 0;
+
+		private static final int COLLECT = 1;
+
+		private static final int SKIP = 2;
+
+		private static final int SKIP_MESSAGE = 3;
+
+		private final int direction;
+
+		private final byte[] head = new byte[MESSAGE_HEAD];
+
+		private int mode = PACKAGE_HEADER;
+
+		private boolean lastFrame;
+
+		private int headerBytes;
+
+		private int type;
+
+		private int length;
+
+		private long remaining;
+
+		private byte[] collect;
+
+		private int collected;
+
+		private int want;
+
+		Stream(int direction) {
+			this.direction = direction;
 		}
-		long id = packed & ID_MASK;
-		int route = offset + (int) (packed >>> 56);
-		Timer timer;
-		if (compressed) {
-			if (route + 2 > end) {
+
+		void frameStart(int opcode, boolean fin) {
+			this.lastFrame = fin;
+			if (opcode == FrameObserver.TEXT) {
+				PomeloObserver.this.meters.countInvalid(this.direction);
+				this.mode = SKIP_MESSAGE;
+			}
+			else if (opcode == FrameObserver.BINARY) {
+				// A new message; whatever the last one left unfinished was counted when it ended.
+				this.mode = PACKAGE_HEADER;
+				this.headerBytes = 0;
+			}
+		}
+
+		void payload(FramePayload bytes) {
+			int at = 0;
+			int end = bytes.length();
+			while (at < end) {
+				switch (this.mode) {
+					case PACKAGE_HEADER -> {
+						int b = bytes.get(at++);
+						if (this.headerBytes == 0) {
+							if (b < 1 || b > 5) {
+								PomeloObserver.this.meters.countInvalid(this.direction);
+								this.mode = SKIP_MESSAGE;
+								return;
+							}
+							this.type = b;
+							this.length = 0;
+						}
+						else {
+							this.length = (this.length << 8) | b;
+						}
+						if (++this.headerBytes == HEADER) {
+							this.headerBytes = 0;
+							beginPackage();
+						}
+					}
+					case COLLECT -> {
+						int count = Math.min(this.want - this.collected, end - at);
+						bytes.copy(at, this.collect, this.collected, count);
+						this.collected += count;
+						this.remaining -= count;
+						at += count;
+						if (this.collected == this.want) {
+							packageHeadRead();
+							this.mode = (this.remaining > 0) ? SKIP : PACKAGE_HEADER;
+						}
+					}
+					case SKIP -> {
+						int count = (int) Math.min(this.remaining, end - at);
+						this.remaining -= count;
+						at += count;
+						if (this.remaining == 0) {
+							this.mode = PACKAGE_HEADER;
+						}
+					}
+					default -> {
+						return;
+					}
+				}
+			}
+		}
+
+		void frameEnd() {
+			if (!this.lastFrame) {
 				return;
 			}
-			timer = this.routes.compressedRoute(buffer.getUnsignedShort(route), this.dictionary);
-		}
-		else {
-			if (route >= end) {
-				return;
+			boolean insidePackage = this.mode == COLLECT || this.mode == SKIP
+					|| (this.mode == PACKAGE_HEADER && this.headerBytes > 0);
+			if (insidePackage) {
+				PomeloObserver.this.meters.countInvalid(this.direction);
 			}
-			int length = buffer.getUnsignedByte(route);
-			if (route + 1 + length > end) {
-				return;
-			}
-			timer = this.routes.textRoute(buffer, route + 1, length);
+			this.mode = PACKAGE_HEADER;
+			this.headerBytes = 0;
 		}
-		this.meters.countEvicted(this.inFlight.put(id, System.nanoTime(), timer));
-	}
 
-	private void response(ByteBuf buffer, int offset, int end) {
-		long packed = readId(buffer, offset, end);
-		if (packed < 0) {
-			return;
-		}
-		long id = packed & ID_MASK;
-		int slot = this.inFlight.indexOf(id);
-		if (slot >= 0) {
-			this.inFlight.timerAt(slot).record(System.nanoTime() - this.inFlight.startAt(slot), TimeUnit.NANOSECONDS);
-			this.inFlight.deleteAt(slot);
-		}
-	}
-
-	/**
-	 * Reads a message id (base-128, least significant group first) in place.
-	 * @return the id in the low 56 bits and its byte count in the high 8, or -1 when it is cut short
-	 */
-	private static long readId(ByteBuf buffer, int offset, int end) {
-		long id = 0;
-		for (int i = 0; i < MAX_ID_BYTES && offset + i < end; i++) {
-			int b = buffer.getUnsignedByte(offset + i);
-			id |= (long) (b & 0x7F) << (7 * i);
-			if ((b & 0x80) == 0) {
-				return id | ((long) (i + 1) << 56);
+		private void beginPackage() {
+			PomeloObserver.this.meters.countPackage(this.direction, this.type);
+			this.remaining = this.length;
+			this.collected = 0;
+			this.mode = SKIP;
+			if (this.type == PackageType.DATA.code()) {
+				this.collect = this.head;
+				this.want = Math.min(this.length, MESSAGE_HEAD);
+				this.mode = COLLECT;
+			}
+			else if (this.type == PackageType.HANDSHAKE.code() && this.direction == PomeloMeters.DOWN) {
+				if (this.length > MAX_HANDSHAKE_BODY) {
+					PomeloObserver.this.meters.countHandshake("invalid");
+				}
+				else {
+					// Once per session, and small: the only package whose whole body is copied.
+					this.collect = new byte[this.length];
+					this.want = this.length;
+					this.mode = COLLECT;
+				}
+			}
+			else if (this.type == PackageType.KICK.code() && this.direction == PomeloMeters.DOWN) {
+				PomeloObserver.this.meters.countKick();
+			}
+			if (this.mode == COLLECT && this.want == 0) {
+				packageHeadRead();
+				this.mode = PACKAGE_HEADER;
+			}
+			else if (this.mode == SKIP && this.remaining == 0) {
+				this.mode = PACKAGE_HEADER;
 			}
 		}
-		return -1;
+
+		private void packageHeadRead() {
+			if (this.collect == this.head) {
+				message(this.direction, this.head, this.collected);
+			}
+			else {
+				serverHandshake(this.collect);
+				this.collect = null;
+			}
+		}
+
 	}
 
 }

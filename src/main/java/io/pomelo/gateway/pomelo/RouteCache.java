@@ -1,10 +1,10 @@
 package io.pomelo.gateway.pomelo;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 import io.micrometer.core.instrument.Timer;
-import io.netty.buffer.ByteBuf;
 
 /**
  * The few Pomelo routes one connection used last, with their timers. A client calls a handful of
@@ -32,16 +32,16 @@ final class RouteCache {
 		this.meters = meters;
 	}
 
-	/** The timer of a text route held in {@code buffer[offset, offset + length)}. */
-	Timer textRoute(ByteBuf buffer, int offset, int length) {
+	/** The timer of a text route held in {@code bytes[offset, offset + length)}. */
+	Timer textRoute(byte[] bytes, int offset, int length) {
 		for (int i = 0; i < this.used; i++) {
 			byte[] name = this.names[i];
-			if (name != null && name.length == length && sameBytes(buffer, offset, name)) {
+			if (name != null && name.length == length
+					&& Arrays.equals(bytes, offset, offset + length, name, 0, length)) {
 				return this.timers[i];
 			}
 		}
-		byte[] name = new byte[length];
-		buffer.getBytes(offset, name);
+		byte[] name = Arrays.copyOfRange(bytes, offset, offset + length);
 		Timer timer = this.meters.requestTimer(new String(name, StandardCharsets.UTF_8));
 		remember(name, -1, timer);
 		return timer;
@@ -66,15 +66,6 @@ final class RouteCache {
 		this.timers[this.next] = timer;
 		this.next = (this.next + 1) % SIZE;
 		this.used = Math.max(this.used, this.next == 0 ? SIZE : this.next);
-	}
-
-	private static boolean sameBytes(ByteBuf buffer, int offset, byte[] name) {
-		for (int i = 0; i < name.length; i++) {
-			if (buffer.getByte(offset + i) != name[i]) {
-				return false;
-			}
-		}
-		return true;
 	}
 
 }

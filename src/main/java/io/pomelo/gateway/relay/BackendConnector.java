@@ -8,6 +8,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaders;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 import reactor.netty.resources.ConnectionProvider;
@@ -36,6 +37,8 @@ public class BackendConnector {
 			.option(ChannelOption.TCP_NODELAY, true)
 			.doOnConnected((connection) -> {
 				this.open.incrementAndGet();
+				// Counts frames that Netty might decode before the tunnel takes over (there should be none).
+				connection.channel().pipeline().addBefore(NettyPipeline.ReactiveBridge, EarlyFrameGuard.NAME, new EarlyFrameGuard());
 				connection.channel().closeFuture().addListener((future) -> this.open.decrementAndGet());
 			});
 	}

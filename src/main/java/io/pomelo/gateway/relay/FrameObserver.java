@@ -1,24 +1,52 @@
 package io.pomelo.gateway.relay;
 
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-
 /**
- * Watches the frames of one session as they pass, on the event loop, before they are forwarded. An
- * observer reads payloads in place: it must not retain, release, modify or move the reader index of a
- * frame, and must not block.
+ * Watches the data frames of one session as their bytes stream through the relay, on the session's
+ * event loop, before they are forwarded. The relay never decodes frames: it follows their boundaries
+ * in the byte stream and hands an observer the payload as it arrives, in pieces whose size depends on
+ * how TCP delivered it. An observer must not block and must not keep a {@link FramePayload} past the
+ * call that gave it.
+ * <p>
+ * Per direction the calls come in the order {@code frameStart}, zero or more {@code payload},
+ * {@code frameEnd}. Control frames (ping, pong, close) are not shown: they carry no application data.
  */
 public interface FrameObserver {
+
+	/** Frames from the client to the backend. */
+	int UP = 0;
+
+	/** Frames from the backend to the client. */
+	int DOWN = 1;
+
+	/** A continuation frame: more of the message that the last text or binary frame began. */
+	int CONTINUATION = 0x0;
+
+	/** A text frame. */
+	int TEXT = 0x1;
+
+	/** A binary frame. */
+	int BINARY = 0x2;
 
 	/** An observer that does nothing. */
 	FrameObserver NONE = new FrameObserver() {
 	};
 
-	/** A frame from the client on its way to the backend. */
-	default void clientFrame(WebSocketFrame frame) {
+	/**
+	 * A data frame begins.
+	 * @param direction {@link #UP} or {@link #DOWN}
+	 * @param opcode {@link #TEXT}, {@link #BINARY} or {@link #CONTINUATION}
+	 * @param fin whether this frame ends its message
+	 * @param length the frame's payload length
+	 */
+	default void frameStart(int direction, int opcode, boolean fin, long length) {
 	}
 
-	/** A frame from the backend on its way to the client. */
-	default void backendFrame(WebSocketFrame frame) {
+	/** The next bytes of the current frame's payload, unmasked. */
+	default void payload(int direction, FramePayload bytes) {
+	}
+
+	/** The current frame's payload is complete. */
+	default void frameEnd(int direction) {
 	}
 
 	/** The session ended; release any per-session state. */

@@ -102,22 +102,30 @@ public final class RelaySession {
 		return this.bytesDown;
 	}
 
-	void countUp(int payloadBytes) {
-		this.framesUp++;
-		this.bytesUp += payloadBytes;
-	}
-
-	void countDown(int payloadBytes) {
-		this.framesDown++;
-		this.bytesDown += payloadBytes;
+	/**
+	 * Adds what one read carried in one direction. Called once per read, not per frame, so the relay
+	 * pays for these volatile writes once per batch.
+	 */
+	void count(int direction, long frames, long payloadBytes) {
+		if (frames == 0 && payloadBytes == 0) {
+			return;
+		}
+		if (direction == FrameObserver.UP) {
+			this.framesUp += frames;
+			this.bytesUp += payloadBytes;
+		}
+		else {
+			this.framesDown += frames;
+			this.bytesDown += payloadBytes;
+		}
 	}
 
 	/**
 	 * Whether no frame has passed for the idle timeout, as seen by the sweeps. Called by one sweeper thread
-	 * only; it compares frame counts between sweeps, so the relay pays nothing per frame for idleness.
+	 * only; it compares frame and byte counts between sweeps, so the relay pays nothing per frame for idleness.
 	 */
 	boolean idleAt(long nowNanos) {
-		long frames = this.framesUp + this.framesDown;
+		long frames = this.framesUp + this.framesDown + this.bytesUp + this.bytesDown;
 		if (frames != this.sweptFrames) {
 			this.sweptFrames = frames;
 			this.quietSinceNanos = nowNanos;

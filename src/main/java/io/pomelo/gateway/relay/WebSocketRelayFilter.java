@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -15,6 +16,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
 import reactor.netty.http.websocket.WebsocketInbound;
@@ -63,7 +65,7 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 
 	private final SessionRegistry registry;
 
-	private final FrameRelay relay;
+	private final FrameObservers observers;
 
 	private final BooleanSupplier draining;
 
@@ -72,7 +74,7 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 		this.connector = connector;
 		this.registry = registry;
 		this.draining = draining;
-		this.relay = new FrameRelay(registry, observers);
+		this.observers = new FrameObservers(observers);
 	}
 
 	@Override
@@ -132,6 +134,11 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 			spec.protocols(selected);
 		}
 		String clientAddress = clientAddress(exchange.getRequest());
+		Channel clientChannel = clientChannel(exchange.getRequest());
+		// Counts frames that Netty might decode before the tunnel takes over (there should be none).
+		if (clientChannel.pipeline().get(EarlyFrameGuard.NAME) == null) {
+			clientChannel.pipeline().addBefore(NettyPipeline.ReactiveBridge, EarlyFrameGuard.NAME, new EarlyFrameGuard());
+		}
 		AtomicBoolean relaying = new AtomicBoolean();
 		// setComplete() first runs WebFlux's pre-commit actions, as Spring's own upgrade strategy does.
 		return response.setComplete()
@@ -139,7 +146,21 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 				relaying.set(true);
 				RelaySession session = this.registry.open(route.id(), clientAddress, target.uri(),
 						route.limits().idleTimeout());
-				return this.relay.run(session, in, out, backend, admission);
+				Runnable onEnd = () -> {
+					admission.release();
+					this.registry.closed(session);
+				};
+				try {
+					return Tunnel.start(session, this.observers.open(session), onEnd, clientChannel, backend.channel(),
+							route.limits().maxFramePayload());
+				}
+				catch (RuntimeException ex) {
+					logger.error("Session " + session.id() + " could not start its relay", ex);
+					clientChannel.close();
+					backend.dispose();
+					onEnd.run();
+					return Mono.empty();
+				}
 			}, spec.build())))
 			.doFinally((signal) -> {
 				// The client went away or failed its own handshake after the backend accepted.
@@ -164,8 +185,12 @@ public class WebSocketRelayFilter implements GlobalFilter, Ordered {
 	}
 
 	private static EventLoop clientEventLoop(ServerHttpRequest request) {
+		return clientChannel(request).eventLoop();
+	}
+
+	private static Channel clientChannel(ServerHttpRequest request) {
 		Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
-		return ((Connection) nativeRequest).channel().eventLoop();
+		return ((Connection) nativeRequest).channel();
 	}
 
 	static boolean isWebSocketUpgrade(ServerHttpRequest request) {

@@ -2,23 +2,22 @@ package io.pomelo.gateway.pomelo;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Random;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.junit.jupiter.api.Test;
+
+import io.pomelo.gateway.relay.FrameObserver;
+import io.pomelo.gateway.relay.WireFeed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Pomelo observer against hand-built frames: several packages in one frame, fragments, broken and
- * foreign payloads, and the caps that keep its memory and the number of series bounded.
+ * The Pomelo observer against hand-built frames, fed as the tunnel feeds it: in their wire form, cut
+ * into small random pieces and followed by a real frame tracker. Several packages in one frame,
+ * fragments, broken and foreign payloads, and the caps that keep its memory and series bounded.
  */
 class PomeloObserverUnitTests {
 
@@ -27,6 +26,9 @@ class PomeloObserverUnitTests {
 	private final PomeloObserverFactory factory = new PomeloObserverFactory(this.registry, 200, 1024);
 
 	private final PomeloObserver observer = this.factory.open("conn");
+
+	// Pieces of 1 to 7 bytes: every header and message header is cut somewhere.
+	private final WireFeed feed = new WireFeed(this.observer, 7, 7);
 
 	@Test
 	void countsEveryPackageOfAFrameThatHoldsSeveral() {
@@ -78,7 +80,7 @@ class PomeloObserverUnitTests {
 
 	@Test
 	void nonPomeloPayloadsAreCountedAndLeftAlone() {
-		client(new TextWebSocketFrame("{\"hello\":1}"));
+		this.feed.client(FrameObserver.TEXT, true, json("{\"hello\":1}"));
 		client(frame("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
 		backend(frame(new byte[] { 0, 0, 0, 0 }));
 		assertThat(invalid("up")).isEqualTo(2);
@@ -90,9 +92,9 @@ class PomeloObserverUnitTests {
 		byte[] request = data(PomeloMessage.request(5, "big.route", new byte[1000]));
 		byte[] heartbeat = pkg(PackageType.HEARTBEAT, null);
 		byte[] all = concat(request, heartbeat);
-		client(new BinaryWebSocketFrame(false, 0, Unpooled.wrappedBuffer(all, 0, 100)));
-		client(new ContinuationWebSocketFrame(false, 0, Unpooled.wrappedBuffer(all, 100, 500)));
-		client(new ContinuationWebSocketFrame(true, 0, Unpooled.wrappedBuffer(all, 600, all.length - 600)));
+		this.feed.client(FrameObserver.BINARY, false, Arrays.copyOfRange(all, 0, 100));
+		this.feed.client(FrameObserver.CONTINUATION, false, Arrays.copyOfRange(all, 100, 600));
+		this.feed.client(FrameObserver.CONTINUATION, true, Arrays.copyOfRange(all, 600, all.length));
 		assertThat(packages("up", "data")).isEqualTo(1);
 		assertThat(packages("up", "heartbeat")).isEqualTo(1);
 		assertThat(invalid("up")).isZero();
@@ -127,10 +129,11 @@ class PomeloObserverUnitTests {
 
 	@Test
 	void tenThousandDistinctRoutesStayWithinTheCap() {
+		WireFeed gate = new WireFeed(this.factory.open("gate"), 11, 64);
 		for (int i = 0; i < 10_000; i++) {
-			PomeloObserver observer = (i % 2 == 0) ? this.observer : this.factory.open("gate");
-			client(observer, frame(data(PomeloMessage.request(i + 1, "made.up.route" + i, json("{}")))));
-			backend(observer, frame(data(PomeloMessage.response(i + 1, json("{}")))));
+			WireFeed feed = (i % 2 == 0) ? this.feed : gate;
+			feed.client(FrameObserver.BINARY, true, data(PomeloMessage.request(i + 1, "made.up.route" + i, json("{}"))));
+			feed.backend(FrameObserver.BINARY, true, data(PomeloMessage.response(i + 1, json("{}"))));
 		}
 		assertThat(this.factory.routeTags()).isEqualTo(200);
 		long series = this.registry.getMeters()
@@ -172,22 +175,11 @@ class PomeloObserverUnitTests {
 	}
 
 	@Test
-	void neverMovesTheReaderIndexNorTouchesTheBuffer() {
-		byte[] bytes = frameBytes(data(PomeloMessage.request(1, "x.y.z", json("{\"a\":1}"))), pkg(PackageType.HEARTBEAT, null));
-		ByteBuf buffer = Unpooled.wrappedBuffer(bytes).readerIndex(0);
-		BinaryWebSocketFrame frame = new BinaryWebSocketFrame(buffer);
-		this.observer.clientFrame(frame);
-		assertThat(buffer.readerIndex()).isZero();
-		assertThat(buffer.refCnt()).isEqualTo(1);
-		assertThat(buffer.writerIndex()).isEqualTo(bytes.length);
-		frame.release();
-	}
-
-	@Test
-	void arbitraryBytesNeverThrowAndLeaveTheFrameAsItWas() {
+	void arbitraryBytesInArbitraryPiecesNeverThrow() {
 		// Seeded, so a failure reproduces; small type bytes are favoured to reach the deeper parsing.
 		Random random = new Random(20240501);
 		PomeloObserver observer = new PomeloObserverFactory(new SimpleMeterRegistry(), 5, 4).open("any");
+		WireFeed feed = new WireFeed(observer, 3, 9);
 		for (int run = 0; run < 20_000; run++) {
 			byte[] bytes = new byte[random.nextInt(40)];
 			random.nextBytes(bytes);
@@ -196,37 +188,54 @@ class PomeloObserverUnitTests {
 					bytes[i] = (byte) random.nextInt(6);
 				}
 			}
-			ByteBuf buffer = Unpooled.wrappedBuffer(bytes);
-			WebSocketFrame frame = switch (run % 3) {
-				case 0 -> new BinaryWebSocketFrame(buffer);
-				case 1 -> new BinaryWebSocketFrame(false, 0, buffer);
-				default -> new ContinuationWebSocketFrame(random.nextBoolean(), 0, buffer);
+			int opcode = switch (run % 3) {
+				case 0, 1 -> FrameObserver.BINARY;
+				default -> FrameObserver.CONTINUATION;
 			};
-			observer.clientFrame(frame);
-			observer.backendFrame(frame);
-			assertThat(buffer.readerIndex()).isZero();
-			assertThat(buffer.writerIndex()).isEqualTo(bytes.length);
+			boolean fin = run % 3 != 1 && (run % 3 == 0 || random.nextBoolean());
+			feed.client(opcode, fin, bytes);
+			feed.backend(opcode, fin, bytes);
 			assertThat(observer.inFlight()).isLessThanOrEqualTo(4);
-			frame.release();
 		}
 	}
 
-	private void client(WebSocketFrame frame) {
-		client(this.observer, frame);
+	@Test
+	void sameCountsWhetherFramesArriveWholeOrByteByByte() {
+		SimpleMeterRegistry wholeRegistry = new SimpleMeterRegistry();
+		SimpleMeterRegistry piecesRegistry = new SimpleMeterRegistry();
+		WireFeed whole = new WireFeed(new PomeloObserverFactory(wholeRegistry, 200, 1024).open("conn"), 1, 1 << 20);
+		WireFeed pieces = new WireFeed(new PomeloObserverFactory(piecesRegistry, 200, 1024).open("conn"), 1, 1);
+		for (WireFeed feed : new WireFeed[] { whole, pieces }) {
+			feed.backend(FrameObserver.BINARY, true, pkg(PackageType.HANDSHAKE, json("{\"code\":200}")));
+			for (int id = 1; id <= 50; id++) {
+				feed.client(FrameObserver.BINARY, true, concat(data(PomeloMessage.request(id, "area.playerHandler.move", new byte[id * 7])),
+						pkg(PackageType.HEARTBEAT, null)));
+				feed.backend(FrameObserver.BINARY, true, concat(data(PomeloMessage.response(id, new byte[300])),
+						data(PomeloMessage.push("onMove", json("{}")))));
+			}
+		}
+		for (SimpleMeterRegistry registry : new SimpleMeterRegistry[] { wholeRegistry, piecesRegistry }) {
+			assertThat(registry.get("pomelo.gateway.pomelo.request.duration")
+				.tags("route", "conn", "pomelo.route", "area.playerHandler.move")
+				.timer()
+				.count()).isEqualTo(50);
+			assertThat(registry.get("pomelo.gateway.pomelo.packages")
+				.tags("route", "conn", "direction", "down", "type", "data")
+				.counter()
+				.count()).isEqualTo(100);
+			assertThat(registry.get("pomelo.gateway.pomelo.handshakes").tags("route", "conn", "code", "200").counter().count())
+				.isEqualTo(1);
+			assertThat(registry.find("pomelo.gateway.pomelo.invalid.frames").counters().stream().mapToDouble((c) -> c.count()).sum())
+				.isZero();
+		}
 	}
 
-	private void backend(WebSocketFrame frame) {
-		backend(this.observer, frame);
+	private void client(byte[] payload) {
+		this.feed.client(FrameObserver.BINARY, true, payload);
 	}
 
-	private static void client(PomeloObserver observer, WebSocketFrame frame) {
-		observer.clientFrame(frame);
-		frame.release();
-	}
-
-	private static void backend(PomeloObserver observer, WebSocketFrame frame) {
-		observer.backendFrame(frame);
-		frame.release();
+	private void backend(byte[] payload) {
+		this.feed.backend(FrameObserver.BINARY, true, payload);
 	}
 
 	private double packages(String direction, String type) {
@@ -277,11 +286,7 @@ class PomeloObserverUnitTests {
 		return pkg(PackageType.DATA, message.encode());
 	}
 
-	private static BinaryWebSocketFrame frame(byte[]... packages) {
-		return new BinaryWebSocketFrame(Unpooled.wrappedBuffer(frameBytes(packages)));
-	}
-
-	private static byte[] frameBytes(byte[]... packages) {
+	private static byte[] frame(byte[]... packages) {
 		return concat(packages);
 	}
 
