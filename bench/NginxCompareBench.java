@@ -549,6 +549,11 @@ public class NginxCompareBench {
 				report.notes.add(note);
 				System.out.println(note);
 			}
+			row.notes.add("each connection had one 64 B echo, then stays idle; RSS is VmRSS summed over the proxy's"
+					+ " processes (kernel socket buffers are not in it)");
+			row.notes.add("nginx allocates its worker_connections slots at start: they are in the baseline, not the delta");
+			row.notes.add("gateway: heap is measured after a full GC (live data); Netty's pooled direct memory is not in"
+					+ " the JVM's direct buffer pool figure, only in the RSS");
 			row.add("direct", Map.of());
 			row.add("nginx", measure(client, "ws://127.0.0.1:" + nginx.idlePort + "/idle/", n, nginx::pids, null));
 			row.add("gateway", measure(client, "ws://127.0.0.1:" + gateway.port + "/idle/", n, () -> List.of(gateway.pid()),
