@@ -91,7 +91,7 @@ public class NginxCompareBench {
 	static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("warmupSeconds", 3));
 
 	/** Once per gateway JVM, long enough for its JIT to settle; nginx and direct need little. */
-	static final Duration GATEWAY_WARMUP = Duration.ofSeconds(Integer.getInteger("gatewayWarmupSeconds", 20));
+	static final Duration GATEWAY_WARMUP = Duration.ofSeconds(Integer.getInteger("gatewayWarmupSeconds", 15));
 
 	static final int IDLE_CONNECTIONS = Integer.getInteger("idleConnections", 10_000);
 
@@ -265,15 +265,22 @@ public class NginxCompareBench {
 		report.finish(Duration.ofNanos(System.nanoTime() - began));
 	}
 
-	/** A rough plan, printed first so that a wrong -D is noticed before it costs a quarter of an hour. */
+	/**
+	 * A rough plan from the durations seen on 2 cores (connection set-up and teardown per round grow with
+	 * the connection count), printed first so that a wrong -D is noticed before it costs a quarter of an hour.
+	 */
 	static double plannedSeconds() {
-		double perRound = ROUND.toSeconds() + 1.5;
-		int pingRows = PAYLOADS.size() * CONNECTIONS.size() + TLS_ROWS.size();
-		double total = pingRows * PATHS.size() * ROUNDS * perRound;
+		List<Integer> rowConnections = new ArrayList<>();
+		PAYLOADS.forEach((payload) -> rowConnections.addAll(CONNECTIONS));
+		TLS_ROWS.forEach((row) -> rowConnections.add(Integer.parseInt(row.split("x")[1].trim())));
+		double total = 10;
+		for (int connections : rowConnections) {
+			total += PATHS.size() * ROUNDS * (ROUND.toSeconds() + 0.5 + connections / 200.0);
+		}
 		total += 2 * (GATEWAY_WARMUP.toSeconds() + 2 * WARMUP.toSeconds() + 10);
-		total += (HANDSHAKE_COUNT > 0 ? (TLS_HANDSHAKES ? 2 : 1) : 0) * PATHS.size() * ROUNDS * (HANDSHAKE_TIME.toSeconds() + 1);
-		total += (IDLE_CONNECTIONS > 0) ? 30 + IDLE_CONNECTIONS / 300.0 : 0;
-		total += (STARTUP_SAMPLES > 0) ? STARTUP_SAMPLES * (CDS ? 3 : 1) * 10 + (CDS ? 25 : 0) : 0;
+		total += (HANDSHAKE_COUNT > 0 ? (TLS_HANDSHAKES ? 2 : 1) : 0) * PATHS.size() * ROUNDS * (HANDSHAKE_TIME.toSeconds() + 0.5);
+		total += (IDLE_CONNECTIONS > 0) ? 20 + IDLE_CONNECTIONS / 200.0 : 0;
+		total += (STARTUP_SAMPLES > 0) ? STARTUP_SAMPLES * ((CDS ? 3 : 1) * (7 + STARTUP_SETTLE.toSeconds()) + 2) + (CDS ? 15 : 0) : 0;
 		return total;
 	}
 
@@ -1398,6 +1405,7 @@ public class NginxCompareBench {
 			System.out.println();
 			System.out.print(table());
 			this.notes.forEach((note) -> System.out.println("note: " + note));
+			this.rows.forEach((row) -> row.notes.forEach((note) -> System.out.println("note (" + row.label + "): " + note)));
 			System.out.printf("%nwrote %s and %s in %d s%n", WORK.resolve("nginx-compare.json"), WORK.resolve("nginx-compare.svg"),
 					took.toSeconds());
 		}
@@ -1427,7 +1435,7 @@ public class NginxCompareBench {
 
 		String table() {
 			StringBuilder out = new StringBuilder();
-			String format = "%-30s %-34s %14s %14s %14s %9s%n";
+			String format = "%-34s %-34s %12s %12s %12s %9s%n";
 			out.append(String.format(Locale.ROOT, format, "row (medians)", "figure", "direct", "nginx", "gateway",
 					"gw/nginx"));
 			for (Row row : this.rows) {
