@@ -91,7 +91,7 @@ public class NginxCompareBench {
 	static final Duration WARMUP = Duration.ofSeconds(Integer.getInteger("warmupSeconds", 3));
 
 	/** Once per gateway JVM, long enough for its JIT to settle; nginx and direct need little. */
-	static final Duration GATEWAY_WARMUP = Duration.ofSeconds(Integer.getInteger("gatewayWarmupSeconds", 15));
+	static final Duration GATEWAY_WARMUP = Duration.ofSeconds(Integer.getInteger("gatewayWarmupSeconds", 30));
 
 	static final int IDLE_CONNECTIONS = Integer.getInteger("idleConnections", 10_000);
 
@@ -258,8 +258,9 @@ public class NginxCompareBench {
 					report.rows.add(handshakeRow(targets, true));
 				}
 				processes.kill(gateway.process);
-				report.notes.add("wss: the gateway's TLS is the JDK's (no netty-tcnative on its class path), nginx's is"
-						+ " OpenSSL; the load generator's JDK client may resume TLS sessions with either proxy");
+				report.notes.add("wss: the gateway's TLS is " + (bundlesBoringSsl(jar) ? "BoringSSL (netty-tcnative in the jar)"
+						: "the JDK's (no netty-tcnative in the jar)") + ", nginx's is OpenSSL; the load generator's JDK"
+						+ " client may resume TLS sessions with either proxy");
 			}
 		}
 		report.finish(Duration.ofNanos(System.nanoTime() - began));
@@ -284,11 +285,28 @@ public class NginxCompareBench {
 		return total;
 	}
 
+	/** Whether the gateway jar carries netty-tcnative's BoringSSL, which Netty then prefers to the JDK's TLS. */
+	static boolean bundlesBoringSsl(Path jar) throws IOException {
+		try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+			return file.stream().anyMatch((entry) -> entry.getName().contains("netty-tcnative-boringssl-static"));
+		}
+	}
+
+	/**
+	 * Warms every path up. The gateway's warm-up is cut into sessions of at most 5 s, each with new
+	 * connections, so that the JIT compiles the handshake and close paths too: otherwise it compiles them
+	 * during the measured rounds, which open new connections, and that CPU is counted against the relay.
+	 */
 	static void warmUp(List<Target> targets) throws Exception {
+		int connections = CONNECTIONS.isEmpty() ? 50 : CONNECTIONS.get(0);
+		int payload = PAYLOADS.isEmpty() ? 64 : PAYLOADS.get(0);
 		for (Target target : targets) {
 			Duration time = target.name().equals("gateway") ? GATEWAY_WARMUP : WARMUP;
-			if (!time.isZero()) {
-				pingPong(target, CONNECTIONS.isEmpty() ? 50 : CONNECTIONS.get(0), PAYLOADS.isEmpty() ? 64 : PAYLOADS.get(0), time);
+			Duration session = Duration.ofSeconds(5);
+			while (!time.isZero() && !time.isNegative()) {
+				Duration slice = (time.compareTo(session) < 0) ? time : session;
+				pingPong(target, connections, payload, slice);
+				time = time.minus(slice);
 			}
 		}
 	}

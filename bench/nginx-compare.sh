@@ -10,7 +10,7 @@
 # Usage: bench/nginx-compare.sh [--publish] [-Dname=value ...]
 #   --publish  also copy the JSON and SVG to bench/results/ (the chart the README shows)
 #   -D...      rounds=3 roundSeconds=5 payloads=64,4096 connections=50,500 tlsRows=64x50,4096x500
-#              warmupSeconds=3 gatewayWarmupSeconds=15 idleConnections=10000 idleSettleSeconds=3
+#              warmupSeconds=3 gatewayWarmupSeconds=30 idleConnections=10000 idleSettleSeconds=3
 #              handshakeCount=20000 handshakeSeconds=5 handshakeInFlight=50 tlsHandshakes=true
 #              startupSamples=3 startupSettleSeconds=2 cds=true gatewayJvmArgs="..." (0 or empty skips a part)
 # Not part of the test run (NginxCompareBenchSmokeIntegrationTests runs it at smoke size). Installs

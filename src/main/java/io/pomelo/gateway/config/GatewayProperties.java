@@ -487,6 +487,20 @@ public class GatewayProperties {
 		 */
 		private Integer eventLoops;
 
+		/**
+		 * Netty's buffer leak detection level: disabled, simple, advanced or paranoid. Read once, at
+		 * startup; the JVM system property io.netty.leakDetection.level, when set, wins.
+		 */
+		private String leakDetection = "disabled";
+
+		public String getLeakDetection() {
+			return this.leakDetection;
+		}
+
+		public void setLeakDetection(String leakDetection) {
+			this.leakDetection = leakDetection;
+		}
+
 		public Integer getEventLoops() {
 			return this.eventLoops;
 		}
