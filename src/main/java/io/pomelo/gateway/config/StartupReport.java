@@ -1,5 +1,7 @@
 package io.pomelo.gateway.config;
 
+import io.netty.handler.ssl.OpenSsl;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -29,6 +31,26 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
 		this.environment = environment;
 	}
 
+	/**
+	 * The transport Reactor Netty picks: io_uring, then epoll, then NIO. Looked up by name because the
+	 * native transports are runtime dependencies only.
+	 */
+	static String transport() {
+		String[][] candidates = { { "io_uring", "io.netty.channel.uring.IoUring" },
+				{ "epoll", "io.netty.channel.epoll.Epoll" } };
+		for (String[] candidate : candidates) {
+			try {
+				if (Boolean.TRUE.equals(Class.forName(candidate[1]).getMethod("isAvailable").invoke(null))) {
+					return candidate[0];
+				}
+			}
+			catch (ReflectiveOperationException | LinkageError ex) {
+				// not on the class path, or not loadable on this platform
+			}
+		}
+		return "NIO";
+	}
+
 	@Override
 	public void onApplicationEvent(ApplicationReadyEvent event) {
 		String port = this.environment.getProperty("local.server.port", this.environment.getProperty("server.port"));
@@ -36,13 +58,16 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
 				|| this.environment.containsProperty("server.ssl.certificate")
 				|| this.environment.containsProperty("server.ssl.key-store");
 		if (tls) {
-			logger.info("Data plane on port " + port + " with TLS (wss://)");
+			logger.info("Data plane on port " + port + " with TLS (wss://), TLS engine: "
+					+ (OpenSsl.isAvailable() ? OpenSsl.versionString() : "JDK"));
 		}
 		else {
 			logger.warn("Data plane on port " + port + " WITHOUT TLS (ws:// only). WeChat mini-programs "
 					+ "require wss:// with a valid certificate: set pomelo.gateway.tls.certificate and "
 					+ "pomelo.gateway.tls.private-key to your PEM files.");
 		}
+		logger.info("Network I/O: " + transport() + ", " + System.getProperty("reactor.netty.ioWorkerCount", "default")
+				+ " event loop(s)");
 		var all = this.routes.current().routes();
 		if (all.isEmpty()) {
 			logger.warn("No routes configured: every path answers 404. Add pomelo.gateway.routes.");
