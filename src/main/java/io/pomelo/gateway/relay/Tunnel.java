@@ -98,9 +98,18 @@ final class Tunnel {
 			this.session.recordClose(Side.GATEWAY, CloseCodes.BACKEND_LOST);
 			closeByGateway(CloseCodes.BACKEND_LOST, "relay could not start");
 		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Session " + this.session.id() + " relaying: client " + this.client.channel.pipeline().names()
+					+ ", backend " + this.backend.channel.pipeline().names());
+		}
 		for (End end : List.of(this.client, this.backend)) {
 			if (end.channel.isActive()) {
-				end.channel.config().setAutoRead(true);
+				// From a task of its own, after the read that delivered the 101 has completed: switched on from
+				// inside that read, io_uring sometimes left the backend channel with no read armed.
+				end.channel.eventLoop().execute(() -> {
+					end.channel.config().setAutoRead(true);
+					end.channel.read();
+				});
 			}
 			else {
 				end.inactive();
@@ -280,6 +289,10 @@ final class Tunnel {
 			}
 			int from = in.readerIndex();
 			int to = in.writerIndex();
+			if (logger.isTraceEnabled()) {
+				logger.trace("Session " + Tunnel.this.session.id() + ": " + (to - from) + " bytes from " + this.side
+						+ (this.forwarding ? "" : " (not forwarded)"));
+			}
 			boolean handedOver = false;
 			try {
 				int forwardFrom = from;
@@ -372,7 +385,9 @@ final class Tunnel {
 		@Override
 		public void channelWritabilityChanged(ChannelHandlerContext ctx) {
 			if (this.channel.isWritable() && !this.peer.inactive) {
-				this.peer.channel.config().setAutoRead(true);
+				// As at the start, never switched on from inside a completion (see install()).
+				Channel reader = this.peer.channel;
+				reader.eventLoop().execute(() -> reader.config().setAutoRead(true));
 			}
 			ctx.fireChannelWritabilityChanged();
 		}
@@ -388,6 +403,10 @@ final class Tunnel {
 				return;
 			}
 			this.inactive = true;
+			if (logger.isDebugEnabled()) {
+				logger.debug("Session " + Tunnel.this.session.id() + ": " + this.side + " socket closed (close frame "
+						+ (this.closeFrom ? "received" : "never received") + ")");
+			}
 			if (!this.closeFrom) {
 				Tunnel.this.session.recordClose(this.side, CloseCodes.ABNORMAL);
 			}
