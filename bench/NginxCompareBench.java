@@ -206,7 +206,7 @@ public class NginxCompareBench {
 		DisposableServer backend = echoBackend();
 		processes.onStop(backend::disposeNow);
 		BackendProcess idleBackend = (IDLE_CONNECTIONS > 0) ? BackendProcess.start(processes) : null;
-		int idleBackendPort = (idleBackend != null) ? idleBackend.port : backend.port();
+		int idleBackendPort = (idleBackend != null) ? idleBackend.port() : backend.port();
 		HttpClient plain = HttpClient.create(ConnectionProvider.newConnection());
 		// The client trusts exactly the certificate both proxies serve.
 		SslProvider.GenericSslContextSpec<?> tls = Http11SslContextSpec.forClient()
@@ -223,7 +223,7 @@ public class NginxCompareBench {
 		boolean tlsPhase = !TLS_ROWS.isEmpty() || (TLS_HANDSHAKES && HANDSHAKE_COUNT > 0);
 		if (plainPhase || tlsPhase) {
 			Nginx nginx = Nginx.start(processes, "main", backend.port(), idleBackendPort);
-			report.notes.add("nginx " + nginx.version + ", worker_processes auto (" + nginx.workerPids().size() + " workers)");
+			report.notes.add("nginx " + nginx.version() + ", worker_processes auto (" + nginx.workerPids().size() + " workers)");
 			report.notes.add("ping-pong frames carry a Pomelo request package of the row's size, echoed back unchanged, so the"
 					+ " gateway's Pomelo observer (on, as by default) does its per-message work in every figure");
 			if (plainPhase) {
@@ -244,7 +244,7 @@ public class NginxCompareBench {
 				if (HANDSHAKE_COUNT > 0) {
 					report.rows.add(handshakeRow(targets, false));
 				}
-				processes.kill(gateway.process);
+				processes.kill(gateway.process());
 			}
 			if (tlsPhase) {
 				// A second gateway JVM: its data port speaks either ws or wss. The backend stays plain ws, so
@@ -263,7 +263,7 @@ public class NginxCompareBench {
 				if (TLS_HANDSHAKES && HANDSHAKE_COUNT > 0) {
 					report.rows.add(handshakeRow(targets, true));
 				}
-				processes.kill(gateway.process);
+				processes.kill(gateway.process());
 				report.notes.add("wss: the gateway's TLS is " + (bundlesBoringSsl(jar) ? "BoringSSL (netty-tcnative in the jar)"
 						: "the JDK's (no netty-tcnative in the jar)") + ", nginx's is OpenSSL; the load generator's JDK"
 						+ " client may resume TLS sessions with either proxy");
@@ -607,8 +607,8 @@ public class NginxCompareBench {
 			row.notes.add("gateway: heap is measured after a full GC (live data); Netty's pooled direct memory is not in"
 					+ " the JVM's direct buffer pool figure, only in the RSS");
 			row.add("direct", Map.of());
-			row.add("nginx", measure(client, "ws://127.0.0.1:" + nginx.idlePort + "/idle/", n, nginx::pids, null));
-			row.add("gateway", measure(client, "ws://127.0.0.1:" + gateway.port + "/idle/", n, () -> List.of(gateway.pid()),
+			row.add("nginx", measure(client, "ws://127.0.0.1:" + nginx.idlePort() + "/idle/", n, nginx::pids, null));
+			row.add("gateway", measure(client, "ws://127.0.0.1:" + gateway.port() + "/idle/", n, () -> List.of(gateway.pid()),
 					gateway));
 			return row;
 		}
@@ -634,7 +634,7 @@ public class NginxCompareBench {
 				why.add("the load generator's open-file limit is " + openFileLimit(self));
 				n = clientFit;
 			}
-			int backendFit = openFileLimit(backend.process.pid()) - openFiles(backend.process.pid()) - margin;
+			int backendFit = openFileLimit(backend.process().pid()) - openFiles(backend.process().pid()) - margin;
 			if (backendFit < n) {
 				why.add("the backend's open-file limit is " + openFileLimit(backend.process.pid()));
 				n = backendFit;
@@ -826,7 +826,7 @@ public class NginxCompareBench {
 				return m;
 			}
 			finally {
-				processes.stop(nginx.process);
+				processes.stop(nginx.process());
 			}
 		}
 
@@ -915,25 +915,7 @@ public class NginxCompareBench {
 	}
 
 	/** A gateway JVM from the jar under test, on free loopback ports. */
-	static final class Gateway {
-
-		final String name;
-
-		final Process process;
-
-		final int port;
-
-		final int managementPort;
-
-		final boolean tls;
-
-		Gateway(String name, Process process, int port, int managementPort, boolean tls) {
-			this.name = name;
-			this.process = process;
-			this.port = port;
-			this.managementPort = managementPort;
-			this.tls = tls;
-		}
+	record Gateway(String name, Process process, int port, int managementPort, boolean tls) {
 
 		static List<String> jvmFlags() {
 			List<String> flags = new ArrayList<>(List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx512m"));
@@ -1018,25 +1000,7 @@ public class NginxCompareBench {
 	 * Connection headers; the same block behind {@code listen ... ssl} for wss, and behind a reuseport
 	 * listener for the idle test, so that the kernel spreads those connections evenly over the workers.
 	 */
-	static final class Nginx {
-
-		final Process process;
-
-		final int port;
-
-		final int tlsPort;
-
-		final int idlePort;
-
-		final String version;
-
-		Nginx(Process process, int port, int tlsPort, int idlePort, String version) {
-			this.process = process;
-			this.port = port;
-			this.tlsPort = tlsPort;
-			this.idlePort = idlePort;
-			this.version = version;
-		}
+	record Nginx(Process process, int port, int tlsPort, int idlePort, String version) {
 
 		static int workers() {
 			return Runtime.getRuntime().availableProcessors();
@@ -1058,7 +1022,7 @@ public class NginxCompareBench {
 			Files.writeString(conf, config(directory, port, tlsPort, idlePort, backendPort, idleBackendPort));
 			Process process = processes.start(new ProcessBuilder("nginx", "-c", conf.toString(), "-p", directory.toString())
 				.redirectErrorStream(true).redirectOutput(directory.resolve("nginx.out").toFile()));
-			Nginx nginx = new Nginx(process, port, tlsPort, idlePort, version());
+			Nginx nginx = new Nginx(process, port, tlsPort, idlePort, installedVersion());
 			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 			while (nginx.workerPids().size() < workers() && System.nanoTime() < deadline && process.isAlive()) {
 				Thread.sleep(5);
@@ -1117,7 +1081,7 @@ public class NginxCompareBench {
 					workerConnections(), location, CERTIFICATE, PRIVATE_KEY);
 		}
 
-		static String version() throws Exception {
+		static String installedVersion() throws Exception {
 			Process process = new ProcessBuilder("nginx", "-v").redirectErrorStream(true).start();
 			String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
 			process.waitFor(5, TimeUnit.SECONDS);
@@ -1146,16 +1110,7 @@ public class NginxCompareBench {
 	 * The idle test's echo backend, in a process of its own: with the load generator's sockets in this
 	 * JVM, N connections need N fds here and N there instead of 2N in one process.
 	 */
-	static final class BackendProcess {
-
-		final Process process;
-
-		final int port;
-
-		BackendProcess(Process process, int port) {
-			this.process = process;
-			this.port = port;
-		}
+	record BackendProcess(Process process, int port) {
 
 		static BackendProcess start(Processes processes) throws Exception {
 			Process process = processes.start(new ProcessBuilder(java(), "-XX:+UseParallelGC", "-Xmx1g", "-cp",
