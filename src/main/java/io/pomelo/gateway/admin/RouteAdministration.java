@@ -114,7 +114,7 @@ public class RouteAdministration {
 	private RouteView view(GatewayRoute route, Map<String, StoredRoute> stored) {
 		StoredRoute entry = (route.source() == RouteSource.DYNAMIC) ? stored.get(route.id()) : null;
 		return RouteView.of(route, (entry != null) ? entry.route() : null, (entry != null) ? entry.version() : 0,
-				this.sessions.admitted(route.id()));
+				this.sessions.ofRoute(route.id()).size());
 	}
 
 	/** Creates a dynamic route. */

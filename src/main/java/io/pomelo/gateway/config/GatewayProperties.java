@@ -6,12 +6,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
  * The one configuration tree of the gateway, bound from {@code pomelo.gateway.*}.
  */
-@ConfigurationProperties("pomelo.gateway")
+@ConfigurationProperties(GatewayProperties.PREFIX)
 public class GatewayProperties {
 
 	/**
@@ -53,6 +54,41 @@ public class GatewayProperties {
 	 * Pomelo-level observation of relayed frames, for metrics.
 	 */
 	private final Pomelo pomelo = new Pomelo();
+
+	/**
+	 * Limits on what clients can make the data port hold: time, header count, sessions and handshake
+	 * rate, globally and per client address.
+	 */
+	@NestedConfigurationProperty
+	private final Limits limits = new Limits();
+
+	/**
+	 * Where the client address comes from: the TCP peer, the PROXY protocol, or X-Forwarded-For from
+	 * trusted proxies.
+	 */
+	@NestedConfigurationProperty
+	private final ClientAddressProperties clientAddress = new ClientAddressProperties();
+
+	/**
+	 * One log line per ended session.
+	 */
+	@NestedConfigurationProperty
+	private final AccessLogProperties accessLog = new AccessLogProperties();
+
+	/** The prefix of every property of this tree. */
+	public static final String PREFIX = "pomelo.gateway";
+
+	public Limits getLimits() {
+		return this.limits;
+	}
+
+	public ClientAddressProperties getClientAddress() {
+		return this.clientAddress;
+	}
+
+	public AccessLogProperties getAccessLog() {
+		return this.accessLog;
+	}
 
 	public List<StaticRoute> getRoutes() {
 		return this.routes;
@@ -459,6 +495,12 @@ public class GatewayProperties {
 		private Duration drainPeriod = Duration.ofSeconds(10);
 
 		/**
+		 * Time the gateway waits, after it sent or forwarded a close frame, for the close handshake to
+		 * finish before it closes both sockets itself.
+		 */
+		private Duration closeGrace = Duration.ofSeconds(5);
+
+		/**
 		 * How often sessions are checked against their idle timeout; a session closes at most this much
 		 * later than its timeout.
 		 */
@@ -547,6 +589,14 @@ public class GatewayProperties {
 
 		public void setDrainPeriod(Duration drainPeriod) {
 			this.drainPeriod = drainPeriod;
+		}
+
+		public Duration getCloseGrace() {
+			return this.closeGrace;
+		}
+
+		public void setCloseGrace(Duration closeGrace) {
+			this.closeGrace = closeGrace;
 		}
 
 		public Duration getIdleSweepPeriod() {

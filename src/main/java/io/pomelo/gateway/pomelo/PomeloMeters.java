@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
+import io.pomelo.gateway.relay.Direction;
+
 /**
  * The Pomelo-level meters of one gateway route. Everything a frame can touch is created up front and
  * held in arrays, so the observer's hot path is an index and an increment, never a registry lookup.
@@ -16,14 +18,6 @@ import io.micrometer.core.instrument.Timer;
  * created later.
  */
 final class PomeloMeters {
-
-	/** Index of the client-to-backend direction. */
-	static final int UP = 0;
-
-	/** Index of the backend-to-client direction. */
-	static final int DOWN = 1;
-
-	static final String[] DIRECTIONS = { "up", "down" };
 
 	private static final String[] PACKAGE_TYPES = { null, "handshake", "handshake_ack", "heartbeat", "data", "kick" };
 
@@ -62,12 +56,13 @@ final class PomeloMeters {
 		this.registry = registry;
 		this.routeTag = Tags.of("route", routeId);
 		this.routeTags = routeTags;
-		for (int direction = UP; direction <= DOWN; direction++) {
+		for (Direction way : Direction.values()) {
+			int direction = way.ordinal();
 			for (int type = 1; type < PACKAGE_TYPES.length; type++) {
 				this.packages[direction][type] = Counter.builder("pomelo.gateway.pomelo.packages")
 					.description("Pomelo packages relayed, by package type and direction")
 					.tags(this.routeTag)
-					.tag("direction", DIRECTIONS[direction])
+					.tag("direction", way.tag())
 					.tag("type", PACKAGE_TYPES[type])
 					.register(registry);
 			}
@@ -75,7 +70,7 @@ final class PomeloMeters {
 				.description("Relayed frames that are not well-formed Pomelo packages (text frames, unknown "
 						+ "package types, truncated headers); they are relayed all the same")
 				.tags(this.routeTag)
-				.tag("direction", DIRECTIONS[direction])
+				.tag("direction", way.tag())
 				.register(registry);
 		}
 		for (int type = 0; type < MESSAGE_TYPES.length; type++) {
@@ -103,8 +98,8 @@ final class PomeloMeters {
 	}
 
 	/** Counts a package; the type must be a valid package type code (1-5). */
-	void countPackage(int direction, int type) {
-		this.packages[direction][type].increment();
+	void countPackage(Direction direction, int type) {
+		this.packages[direction.ordinal()][type].increment();
 	}
 
 	/** Counts a message; the type must be a valid message type code (0-3). */
@@ -112,8 +107,8 @@ final class PomeloMeters {
 		this.messages[type].increment();
 	}
 
-	void countInvalid(int direction) {
-		this.invalid[direction].increment();
+	void countInvalid(Direction direction) {
+		this.invalid[direction.ordinal()].increment();
 	}
 
 	void countKick() {

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.Timer;
 
+import io.pomelo.gateway.relay.Direction;
 import io.pomelo.gateway.relay.FrameObserver;
 import io.pomelo.gateway.relay.FramePayload;
 
@@ -43,7 +44,7 @@ final class PomeloObserver implements FrameObserver {
 
 	private Map<Integer, String> dictionary = Map.of();
 
-	private final Stream[] streams = { new Stream(PomeloMeters.UP), new Stream(PomeloMeters.DOWN) };
+	private final Stream[] streams = { new Stream(Direction.UP), new Stream(Direction.DOWN) };
 
 	PomeloObserver(PomeloMeters meters, int maxInFlight) {
 		this.meters = meters;
@@ -52,18 +53,18 @@ final class PomeloObserver implements FrameObserver {
 	}
 
 	@Override
-	public void frameStart(int direction, int opcode, boolean fin, long length) {
-		this.streams[direction].frameStart(opcode, fin);
+	public void frameStart(Direction direction, int opcode, boolean fin, long length) {
+		this.streams[direction.ordinal()].frameStart(opcode, fin);
 	}
 
 	@Override
-	public void payload(int direction, FramePayload bytes) {
-		this.streams[direction].payload(bytes);
+	public void payload(Direction direction, FramePayload bytes) {
+		this.streams[direction.ordinal()].payload(bytes);
 	}
 
 	@Override
-	public void frameEnd(int direction) {
-		this.streams[direction].frameEnd();
+	public void frameEnd(Direction direction) {
+		this.streams[direction.ordinal()].frameEnd();
 	}
 
 	@Override
@@ -81,7 +82,7 @@ final class PomeloObserver implements FrameObserver {
 	 * Reads a message header: a request's id and route are remembered, and a response's id ends the
 	 * timing of its request.
 	 */
-	private void message(int direction, byte[] head, int end) {
+	private void message(Direction direction, byte[] head, int end) {
 		if (end == 0) {
 			this.meters.countInvalid(direction);
 			return;
@@ -93,10 +94,10 @@ final class PomeloObserver implements FrameObserver {
 			return;
 		}
 		this.meters.countMessage(messageType);
-		if (direction == PomeloMeters.UP && messageType == 0) {
+		if (direction == Direction.UP && messageType == MessageType.REQUEST.code()) {
 			request(head, 1, end, (flag & 1) == 1);
 		}
-		else if (direction == PomeloMeters.DOWN && messageType == 2) {
+		else if (direction == Direction.DOWN && messageType == MessageType.RESPONSE.code()) {
 			response(head, 1, end);
 		}
 	}
@@ -185,7 +186,7 @@ final class PomeloObserver implements FrameObserver {
 
 		private static final int SKIP_MESSAGE = 3;
 
-		private final int direction;
+		private final Direction direction;
 
 		private final byte[] head = new byte[MESSAGE_HEAD];
 
@@ -207,7 +208,7 @@ final class PomeloObserver implements FrameObserver {
 
 		private int want;
 
-		Stream(int direction) {
+		Stream(Direction direction) {
 			this.direction = direction;
 		}
 
@@ -297,7 +298,7 @@ final class PomeloObserver implements FrameObserver {
 				this.want = Math.min(this.length, MESSAGE_HEAD);
 				this.mode = COLLECT;
 			}
-			else if (this.type == PackageType.HANDSHAKE.code() && this.direction == PomeloMeters.DOWN) {
+			else if (this.type == PackageType.HANDSHAKE.code() && this.direction == Direction.DOWN) {
 				if (this.length > MAX_HANDSHAKE_BODY) {
 					PomeloObserver.this.meters.countHandshake("invalid");
 				}
@@ -308,7 +309,7 @@ final class PomeloObserver implements FrameObserver {
 					this.mode = COLLECT;
 				}
 			}
-			else if (this.type == PackageType.KICK.code() && this.direction == PomeloMeters.DOWN) {
+			else if (this.type == PackageType.KICK.code() && this.direction == Direction.DOWN) {
 				PomeloObserver.this.meters.countKick();
 			}
 			if (this.mode == COLLECT && this.want == 0) {

@@ -12,12 +12,6 @@ package io.pomelo.gateway.relay;
  */
 public interface FrameObserver {
 
-	/** Frames from the client to the backend. */
-	int UP = 0;
-
-	/** Frames from the backend to the client. */
-	int DOWN = 1;
-
 	/** A continuation frame: more of the message that the last text or binary frame began. */
 	int CONTINUATION = 0x0;
 
@@ -33,20 +27,20 @@ public interface FrameObserver {
 
 	/**
 	 * A data frame begins.
-	 * @param direction {@link #UP} or {@link #DOWN}
+	 * @param direction which way the frame travels
 	 * @param opcode {@link #TEXT}, {@link #BINARY} or {@link #CONTINUATION}
 	 * @param fin whether this frame ends its message
 	 * @param length the frame's payload length
 	 */
-	default void frameStart(int direction, int opcode, boolean fin, long length) {
+	default void frameStart(Direction direction, int opcode, boolean fin, long length) {
 	}
 
 	/** The next bytes of the current frame's payload, unmasked. */
-	default void payload(int direction, FramePayload bytes) {
+	default void payload(Direction direction, FramePayload bytes) {
 	}
 
 	/** The current frame's payload is complete. */
-	default void frameEnd(int direction) {
+	default void frameEnd(Direction direction) {
 	}
 
 	/** The session ended; release any per-session state. */

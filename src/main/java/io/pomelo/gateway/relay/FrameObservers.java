@@ -24,21 +24,21 @@ final class FrameObservers {
 		return new FrameObserver() {
 
 			@Override
-			public void frameStart(int direction, int opcode, boolean fin, long length) {
+			public void frameStart(Direction direction, int opcode, boolean fin, long length) {
 				for (FrameObserver observer : all) {
 					observer.frameStart(direction, opcode, fin, length);
 				}
 			}
 
 			@Override
-			public void payload(int direction, FramePayload bytes) {
+			public void payload(Direction direction, FramePayload bytes) {
 				for (FrameObserver observer : all) {
 					observer.payload(direction, bytes);
 				}
 			}
 
 			@Override
-			public void frameEnd(int direction) {
+			public void frameEnd(Direction direction) {
 				for (FrameObserver observer : all) {
 					observer.frameEnd(direction);
 				}

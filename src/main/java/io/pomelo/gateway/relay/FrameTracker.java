@@ -8,24 +8,29 @@ import io.netty.buffer.ByteBuf;
  * as they are, masked or not; the tracker only tells the relay where frames begin and end, counts them,
  * enforces the route's payload limit and shows data payloads to the observer.
  * <p>
- * {@link #scan} normally consumes all it is given. It stops early, and says why in {@link #event()},
+ * {@link #scan} normally consumes all it is given. It stops early, and says why in {@link #stop()},
  * where the relay must act at an exact byte: after a close frame, before a frame over the limit, or at
  * the next frame boundary when the relay asked for one. One instance per direction, on the session's
  * event loop.
  */
 final class FrameTracker {
 
-	/** Nothing to act on: the whole range was consumed. */
-	static final int NONE = 0;
+	/** Why a {@link #scan} stopped where it did. */
+	enum Stop {
 
-	/** A close frame ended exactly at the returned position. */
-	static final int CLOSE = 1;
+		/** Nothing to act on: the whole range was consumed. */
+		NONE,
 
-	/** A frame over the payload limit begins at the returned position (see {@link #limitBrokeAFrame()}). */
-	static final int TOO_BIG = 2;
+		/** A close frame ended exactly at the returned position. */
+		CLOSE,
 
-	/** The stream is at a frame boundary at the returned position, as {@link #stopAtBoundary()} asked. */
-	static final int BOUNDARY = 3;
+		/** A frame over the payload limit begins at the returned position (see {@link #limitBrokeAFrame()}). */
+		TOO_BIG,
+
+		/** The stream is at a frame boundary at the returned position, as {@link #stopAtBoundary()} asked. */
+		BOUNDARY
+
+	}
 
 	private static final int OPCODE_CLOSE = 0x8;
 
@@ -38,7 +43,7 @@ final class FrameTracker {
 	// After a close frame or a refused frame nothing more of this stream is meaningful.
 	private static final int ENDED = 2;
 
-	private final int direction;
+	private final Direction direction;
 
 	private final long maxPayload;
 
@@ -67,7 +72,7 @@ final class FrameTracker {
 
 	private long payloadRead;
 
-	private int event;
+	private Stop stop = Stop.NONE;
 
 	private boolean stopAtBoundary;
 
@@ -81,7 +86,7 @@ final class FrameTracker {
 
 	private long bytes;
 
-	FrameTracker(int direction, long maxPayload, FrameObserver observer) {
+	FrameTracker(Direction direction, long maxPayload, FrameObserver observer) {
 		this.direction = direction;
 		this.maxPayload = maxPayload;
 		this.observer = observer;
@@ -89,11 +94,11 @@ final class FrameTracker {
 
 	/**
 	 * Follows the bytes in {@code [from, to)} of {@code buffer} without changing its indexes.
-	 * @return where it stopped: {@code to}, or an earlier position when {@link #event()} is not
-	 * {@link #NONE}
+	 * @return where it stopped: {@code to}, or an earlier position when {@link #stop()} is not
+	 * {@link Stop#NONE}
 	 */
 	int scan(ByteBuf buffer, int from, int to) {
-		this.event = NONE;
+		this.stop = Stop.NONE;
 		int position = from;
 		this.frameStart = (this.state == HEADER && this.headerLength == 0) ? from : -1;
 		while (position < to) {
@@ -101,7 +106,7 @@ final class FrameTracker {
 				if (this.headerLength == 0) {
 					if (this.stopAtBoundary) {
 						this.stopAtBoundary = false;
-						this.event = BOUNDARY;
+						this.stop = Stop.BOUNDARY;
 						return position;
 					}
 					this.frameStart = position;
@@ -112,7 +117,7 @@ final class FrameTracker {
 				}
 				if (!beginFrame()) {
 					this.state = ENDED;
-					this.event = TOO_BIG;
+					this.stop = Stop.TOO_BIG;
 					this.limitBrokeAFrame = this.frameStart < 0;
 					return (this.frameStart < 0) ? from : this.frameStart;
 				}
@@ -133,12 +138,17 @@ final class FrameTracker {
 				return to;
 			}
 		}
+		if (this.stopAtBoundary && atBoundary()) {
+			// The frame in flight ended with this read: the close waiting for it must not wait for another.
+			this.stopAtBoundary = false;
+			this.stop = Stop.BOUNDARY;
+		}
 		return position;
 	}
 
-	/** Why the last {@link #scan} stopped early, or {@link #NONE}. */
-	int event() {
-		return this.event;
+	/** Why the last {@link #scan} stopped early, or {@link Stop#NONE}. */
+	Stop stop() {
+		return this.stop;
 	}
 
 	/** Whether the bytes scanned so far end exactly at a frame boundary. */
@@ -264,7 +274,7 @@ final class FrameTracker {
 				this.closeCode = CloseCodes.NO_STATUS;
 			}
 			this.state = ENDED;
-			this.event = CLOSE;
+			this.stop = Stop.CLOSE;
 			return true;
 		}
 		if (this.data) {

@@ -1,16 +1,21 @@
 package io.pomelo.gateway.relay;
 
-import java.time.Duration;
-
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.pomelo.gateway.admission.AdmissionControl;
+import io.pomelo.gateway.admission.ClientAddressResolver;
+import io.pomelo.gateway.admission.ClientEvents;
 import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.route.RouteIndex;
 
 /**
- * The relay: the backend connector, the session registry and the filter that ties them together.
+ * The relay: admission, the backend connector, the session registry, and the handlers that the data
+ * port's server runs for every connection.
  */
 @Configuration(proxyBeanMethods = false)
 class RelayConfiguration {
@@ -21,9 +26,19 @@ class RelayConfiguration {
 	}
 
 	@Bean
+	AdmissionControl admissionControl(GatewayProperties properties) {
+		return new AdmissionControl(properties.getLimits());
+	}
+
+	@Bean
+	ClientAddressResolver clientAddressResolver(GatewayProperties properties) {
+		return new ClientAddressResolver(properties.getClientAddress(),
+				properties.getLimits().getPerAddress().getIpv6PrefixLength());
+	}
+
+	@Bean
 	BackendConnector backendConnector(GatewayProperties properties) {
-		return new BackendConnector(properties.getRelay().getConnectTimeout(),
-				properties.getRelay().getHandshakeTimeout());
+		return new BackendConnector(properties.getRelay().getConnectTimeout());
 	}
 
 	@Bean
@@ -34,14 +49,31 @@ class RelayConfiguration {
 	@Bean
 	ShutdownDrain shutdownDrain(SessionRegistry sessionRegistry, ApplicationEventPublisher events,
 			GatewayProperties properties) {
-		return new ShutdownDrain(sessionRegistry, events, properties.getRelay().getDrainPeriod(), Duration.ofSeconds(5));
+		return new ShutdownDrain(sessionRegistry, events, properties.getRelay().getDrainPeriod(),
+				properties.getRelay().getCloseGrace());
 	}
 
 	@Bean
-	WebSocketRelayFilter webSocketRelayFilter(BackendConnector backendConnector, SessionRegistry sessionRegistry,
-			ObjectProvider<FrameObserverFactory> observers, ShutdownDrain drain) {
-		return new WebSocketRelayFilter(backendConnector, sessionRegistry, observers.orderedStream().toList(),
-				drain::draining);
+	Relay relay(RouteIndex routeIndex, AdmissionControl admissionControl, ClientAddressResolver clientAddressResolver,
+			BackendConnector backendConnector, SessionRegistry sessionRegistry,
+			ObjectProvider<FrameObserverFactory> observers, ShutdownDrain drain, GatewayProperties properties,
+			ObjectProvider<ClientEvents> clientEvents) {
+		return new Relay(routeIndex, admissionControl, clientAddressResolver, backendConnector, sessionRegistry,
+				observers.orderedStream().toList(), drain::draining, properties.getRelay().getHandshakeTimeout(),
+				properties.getRelay().getCloseGrace(), properties.getLimits().getMaxHeaderCount(), clientEvents.getIfAvailable(() -> ClientEvents.NONE));
+	}
+
+	/**
+	 * Applies to the data port's server only: the management server of the child context does not see
+	 * this customizer.
+	 */
+	@Bean
+	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> dataPortCustomizer(Relay relay,
+			AdmissionControl admissionControl, ClientAddressResolver clientAddressResolver,
+			ObjectProvider<ClientEvents> clientEvents, GatewayProperties properties) {
+		ClientEvents events = clientEvents.getIfAvailable(() -> ClientEvents.NONE);
+		return (factory) -> factory.addServerCustomizers(new DataPortCustomizer(relay, admissionControl,
+				clientAddressResolver, events, properties.getLimits()));
 	}
 
 }

@@ -106,11 +106,11 @@ public final class RelaySession {
 	 * Adds what one read carried in one direction. Called once per read, not per frame, so the relay
 	 * pays for these volatile writes once per batch.
 	 */
-	void count(int direction, long frames, long payloadBytes) {
+	void count(Direction direction, long frames, long payloadBytes) {
 		if (frames == 0 && payloadBytes == 0) {
 			return;
 		}
-		if (direction == FrameObserver.UP) {
+		if (direction == Direction.UP) {
 			this.framesUp += frames;
 			this.bytesUp += payloadBytes;
 		}

@@ -6,18 +6,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every live relayed connection, and the per-route admission counts. It is the single source of truth
- * that metrics, the admin API and draining read.
+ * Every live relayed connection. It is the single source of truth that metrics, the admin API and
+ * draining read.
  */
 public class SessionRegistry {
 
 	private final Map<String, RelaySession> sessions = new ConcurrentHashMap<>();
-
-	private final Map<String, AtomicInteger> admitted = new ConcurrentHashMap<>();
 
 	private final List<SessionListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -30,34 +27,6 @@ public class SessionRegistry {
 	 */
 	public void addListener(SessionListener listener) {
 		this.listeners.add(listener);
-	}
-
-	/**
-	 * Reserves one connection slot on a route, counting handshakes in progress.
-	 * @param maxConnections the route's limit, 0 for none
-	 * @return whether a slot was free; if so, {@link #release(String)} must follow exactly once
-	 */
-	public boolean tryAdmit(String routeId, int maxConnections) {
-		AtomicInteger count = this.admitted.computeIfAbsent(routeId, (id) -> new AtomicInteger());
-		while (true) {
-			int now = count.get();
-			if (maxConnections > 0 && now >= maxConnections) {
-				return false;
-			}
-			if (count.compareAndSet(now, now + 1)) {
-				return true;
-			}
-		}
-	}
-
-	/**
-	 * Frees a slot reserved by {@link #tryAdmit(String, int)}.
-	 */
-	public void release(String routeId) {
-		AtomicInteger count = this.admitted.get(routeId);
-		if (count != null) {
-			count.decrementAndGet();
-		}
 	}
 
 	RelaySession open(String routeId, String clientAddress, java.net.URI backend, java.time.Duration idleTimeout) {
@@ -108,12 +77,6 @@ public class SessionRegistry {
 	/** How many sessions are live now. */
 	public int size() {
 		return this.sessions.size();
-	}
-
-	/** How many sessions a route has, live or still in their handshake. */
-	public int admitted(String routeId) {
-		AtomicInteger count = this.admitted.get(routeId);
-		return (count != null) ? count.get() : 0;
 	}
 
 }

@@ -2,6 +2,8 @@ package io.pomelo.gateway.route;
 
 import java.net.URI;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,6 +31,11 @@ public final class GatewayRoute {
 
 	private final PortAllowList ports;
 
+	private final List<BackendEndpoint> endpoints;
+
+	// Only ports that handshakes have used get an entry, so the map is bounded by the allow-list.
+	private final Map<Integer, BackendEndpoint> portEndpoints = new ConcurrentHashMap<>();
+
 	private final AtomicInteger next = new AtomicInteger();
 
 	private GatewayRoute(String id, String prefix, RouteSource source, RouteLimits limits, List<URI> targets,
@@ -41,6 +48,7 @@ public final class GatewayRoute {
 		this.portHost = portHost;
 		this.portScheme = portScheme;
 		this.ports = ports;
+		this.endpoints = targets.stream().map(BackendEndpoint::of).toList();
 	}
 
 	/**
@@ -101,39 +109,68 @@ public final class GatewayRoute {
 	}
 
 	/**
-	 * Picks the backend for a request path, or returns {@code null} when this route does not match it.
-	 * @param path the raw request path
-	 * @param rawQuery the raw query string, or {@code null}
+	 * Whether a request path is under this route's prefix; {@code /gate} is the same place as
+	 * {@code /gate/}. Has no side effects.
 	 */
-	public BackendTarget resolve(String path, String rawQuery) {
-		if (!matchesPrefix(path)) {
-			return null;
-		}
-		String rest = (path.length() >= this.prefix.length()) ? path.substring(this.prefix.length()) : "";
-		URI base;
-		if (this.ports == null) {
-			base = this.targets.get(Math.floorMod(this.next.getAndIncrement(), this.targets.size()));
-		}
-		else {
-			int slash = rest.indexOf('/');
-			String segment = (slash < 0) ? rest : rest.substring(0, slash);
-			int port = parsePort(segment);
-			if (port < 0 || !this.ports.allows(port)) {
-				return null;
-			}
-			base = URI.create(this.portScheme + "://" + hostForUri(this.portHost) + ":" + port);
-			rest = (slash < 0) ? "" : rest.substring(slash + 1);
-		}
-		String backendPath = this.limits.stripPrefix() ? "/" + rest : path;
-		return new BackendTarget(base, join(base, backendPath, rawQuery));
-	}
-
-	private boolean matchesPrefix(String path) {
+	public boolean matches(String path) {
 		if (path.startsWith(this.prefix)) {
 			return true;
 		}
-		// '/gate' without the trailing slash is the same place as '/gate/'.
 		return path.length() == this.prefix.length() - 1 && this.prefix.startsWith(path);
+	}
+
+	/**
+	 * Whether this route serves a path under its prefix: always for a target route; for a
+	 * port-addressed route only when the path names an allow-listed port, so that any other port is
+	 * simply not found. Has no side effects.
+	 */
+	public boolean accepts(String path) {
+		if (this.ports == null) {
+			return true;
+		}
+		String rest = (path.length() >= this.prefix.length()) ? path.substring(this.prefix.length()) : "";
+		int slash = rest.indexOf('/');
+		int port = parsePort((slash < 0) ? rest : rest.substring(0, slash));
+		return port > 0 && this.ports.allows(port);
+	}
+
+	/**
+	 * Chooses the backend of one handshake on a path this route {@link #matches} and {@link #accepts}: the next target,
+	 * round-robin, or the port the path names on a port-addressed route.
+	 * @param path the raw request path
+	 * @param rawQuery the raw query string, or {@code null}
+	 * @return the target, or {@code null} for a port that is not allow-listed
+	 */
+	public BackendTarget chooseTarget(String path, String rawQuery) {
+		String rest = (path.length() >= this.prefix.length()) ? path.substring(this.prefix.length()) : "";
+		BackendEndpoint endpoint;
+		if (this.ports == null) {
+			endpoint = this.endpoints.get(Math.floorMod(this.next.getAndIncrement(), this.endpoints.size()));
+		}
+		else {
+			int slash = rest.indexOf('/');
+			int port = parsePort((slash < 0) ? rest : rest.substring(0, slash));
+			if (port < 0 || !this.ports.allows(port)) {
+				return null;
+			}
+			endpoint = this.portEndpoints.computeIfAbsent(port,
+					(p) -> BackendEndpoint.of(this.portScheme, this.portHost, p));
+			rest = (slash < 0) ? "" : rest.substring(slash + 1);
+		}
+		String backendPath = this.limits.stripPrefix() ? "/" + rest : path;
+		StringBuilder request = new StringBuilder(endpoint.basePath()).append(backendPath);
+		if (rawQuery != null && !rawQuery.isEmpty()) {
+			request.append('?').append(rawQuery);
+		}
+		return new BackendTarget(endpoint, request.toString());
+	}
+
+	/**
+	 * {@link #matches}, {@link #accepts} and then {@link #chooseTarget}, or {@code null} when the path is
+	 * not this route's.
+	 */
+	public BackendTarget resolve(String path, String rawQuery) {
+		return (matches(path) && accepts(path)) ? chooseTarget(path, rawQuery) : null;
 	}
 
 	private static int parsePort(String segment) {
@@ -149,23 +186,6 @@ public final class GatewayRoute {
 			port = port * 10 + (c - '0');
 		}
 		return (port >= 1 && port <= 65535) ? port : -1;
-	}
-
-	private static String hostForUri(String host) {
-		return (host.indexOf(':') >= 0 && !host.startsWith("[")) ? "[" + host + "]" : host;
-	}
-
-	private static URI join(URI base, String path, String rawQuery) {
-		String basePath = base.getRawPath();
-		StringBuilder uri = new StringBuilder(base.getScheme()).append("://").append(base.getRawAuthority());
-		if (basePath != null && !basePath.isEmpty() && !"/".equals(basePath)) {
-			uri.append(basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath);
-		}
-		uri.append(path);
-		if (rawQuery != null && !rawQuery.isEmpty()) {
-			uri.append('?').append(rawQuery);
-		}
-		return URI.create(uri.toString());
 	}
 
 	@Override

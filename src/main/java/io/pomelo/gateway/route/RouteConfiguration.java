@@ -1,5 +1,6 @@
 package io.pomelo.gateway.route;
 
+import org.springframework.cloud.gateway.route.RouteLocator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +21,11 @@ class RouteConfiguration {
 	@Bean
 	SnapshotRouteLocator snapshotRouteLocator(RouteTable routeTable) {
 		return new SnapshotRouteLocator(routeTable);
+	}
+
+	@Bean
+	RouteIndex routeIndex(RouteLocator routeLocator) {
+		return new RouteIndex(routeLocator);
 	}
 
 }

@@ -5,21 +5,18 @@ import java.util.List;
 
 import org.springframework.cloud.gateway.route.Route;
 import org.springframework.cloud.gateway.route.RouteLocator;
-import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Flux;
 
 /**
- * Hands the route snapshot to Spring Cloud Gateway's route lookup. Each gateway route becomes one
- * Spring Cloud Gateway route whose predicate resolves the backend and leaves it on the exchange for
- * the relay, so the lookup and the target choice happen exactly once per handshake.
+ * Hands the route snapshot to Spring Cloud Gateway: each gateway route becomes one Spring Cloud Gateway
+ * route with a prefix predicate and the gateway route itself in its metadata, from which the
+ * {@link RouteIndex} serves handshakes. The predicate only decides; choosing a target is a separate,
+ * explicit step of the handshake.
  */
 public class SnapshotRouteLocator implements RouteLocator {
 
-	/** Exchange attribute holding the {@link GatewayRoute} that matched. */
-	public static final String ROUTE_ATTR = SnapshotRouteLocator.class.getName() + ".route";
-
-	/** Exchange attribute holding the {@link BackendTarget} chosen for the handshake. */
-	public static final String TARGET_ATTR = SnapshotRouteLocator.class.getName() + ".target";
+	/** Route metadata key holding the {@link GatewayRoute}. */
+	public static final String ROUTE_METADATA = "pomelo.route";
 
 	private final RouteTable table;
 
@@ -40,20 +37,10 @@ public class SnapshotRouteLocator implements RouteLocator {
 			.id(route.id())
 			.uri(uri)
 			.order(order)
-			.predicate((exchange) -> matches(route, exchange))
+			.predicate((exchange) -> route.matches(exchange.getRequest().getURI().getRawPath()))
 			.metadata("pomelo.prefix", route.prefix())
+			.metadata(ROUTE_METADATA, route)
 			.build();
-	}
-
-	private static boolean matches(GatewayRoute route, ServerWebExchange exchange) {
-		URI uri = exchange.getRequest().getURI();
-		BackendTarget target = route.resolve(uri.getRawPath(), uri.getRawQuery());
-		if (target == null) {
-			return false;
-		}
-		exchange.getAttributes().put(ROUTE_ATTR, route);
-		exchange.getAttributes().put(TARGET_ATTR, target);
-		return true;
 	}
 
 }

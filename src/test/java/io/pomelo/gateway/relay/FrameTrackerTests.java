@@ -52,14 +52,14 @@ class FrameTrackerTests {
 				}
 			}
 			Recorder recorder = new Recorder();
-			FrameTracker tracker = new FrameTracker(FrameObserver.UP, 1 << 20, recorder);
+			FrameTracker tracker = new FrameTracker(Direction.UP, 1 << 20, recorder);
 			byte[] bytes = wire.toByteArray();
 			int at = 0;
 			while (at < bytes.length) {
 				int piece = Math.min(bytes.length - at, 1 + random.nextInt(random.nextBoolean() ? 5 : 9000));
 				ByteBuf buffer = Unpooled.wrappedBuffer(bytes, at, piece);
 				assertThat(tracker.scan(buffer, buffer.readerIndex(), buffer.writerIndex())).isEqualTo(buffer.writerIndex());
-				assertThat(tracker.event()).isEqualTo(FrameTracker.NONE);
+				assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.NONE);
 				at += piece;
 			}
 			assertThat(tracker.atBoundary()).isTrue();
@@ -79,25 +79,25 @@ class FrameTrackerTests {
 		byte[] small = WireFeed.encode(FrameObserver.BINARY, true, new byte[100], true, random);
 		byte[] big = WireFeed.encode(FrameObserver.BINARY, true, new byte[2000], true, random);
 		byte[] both = concat(small, big);
-		FrameTracker tracker = new FrameTracker(FrameObserver.UP, 1000, FrameObserver.NONE);
+		FrameTracker tracker = new FrameTracker(Direction.UP, 1000, FrameObserver.NONE);
 		ByteBuf buffer = Unpooled.wrappedBuffer(both);
 		assertThat(tracker.scan(buffer, 0, both.length)).isEqualTo(small.length);
-		assertThat(tracker.event()).isEqualTo(FrameTracker.TOO_BIG);
+		assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.TOO_BIG);
 		assertThat(tracker.limitBrokeAFrame()).isFalse();
 		// Nothing after a refused frame counts.
 		assertThat(tracker.scan(buffer, small.length, both.length)).isEqualTo(both.length);
-		assertThat(tracker.event()).isEqualTo(FrameTracker.NONE);
+		assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.NONE);
 	}
 
 	@Test
 	void saysWhenTheRefusedFramesHeaderBeganInAnEarlierRead() {
 		byte[] big = WireFeed.encode(FrameObserver.BINARY, true, new byte[70000], false, new Random(2));
-		FrameTracker tracker = new FrameTracker(FrameObserver.DOWN, 1000, FrameObserver.NONE);
+		FrameTracker tracker = new FrameTracker(Direction.DOWN, 1000, FrameObserver.NONE);
 		assertThat(tracker.scan(Unpooled.wrappedBuffer(big, 0, 3), 0, 3)).isEqualTo(3);
-		assertThat(tracker.event()).isEqualTo(FrameTracker.NONE);
+		assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.NONE);
 		ByteBuf rest = Unpooled.wrappedBuffer(big, 3, 20);
 		assertThat(tracker.scan(rest, 0, 20)).isZero();
-		assertThat(tracker.event()).isEqualTo(FrameTracker.TOO_BIG);
+		assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.TOO_BIG);
 		assertThat(tracker.limitBrokeAFrame()).isTrue();
 	}
 
@@ -109,9 +109,9 @@ class FrameTrackerTests {
 				random);
 		byte[] after = WireFeed.encode(FrameObserver.BINARY, true, new byte[10], true, random);
 		byte[] all = concat(data, close, after);
-		FrameTracker tracker = new FrameTracker(FrameObserver.UP, 1000, FrameObserver.NONE);
+		FrameTracker tracker = new FrameTracker(Direction.UP, 1000, FrameObserver.NONE);
 		assertThat(tracker.scan(Unpooled.wrappedBuffer(all), 0, all.length)).isEqualTo(data.length + close.length);
-		assertThat(tracker.event()).isEqualTo(FrameTracker.CLOSE);
+		assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.CLOSE);
 		assertThat(tracker.closeCode()).isEqualTo(4001);
 		assertThat(tracker.takeFrames()).isEqualTo(1);
 	}
@@ -119,9 +119,9 @@ class FrameTrackerTests {
 	@Test
 	void anEmptyCloseHasNoStatus() {
 		byte[] close = WireFeed.encode(CLOSE, true, new byte[0], false, new Random(4));
-		FrameTracker tracker = new FrameTracker(FrameObserver.DOWN, 1000, FrameObserver.NONE);
+		FrameTracker tracker = new FrameTracker(Direction.DOWN, 1000, FrameObserver.NONE);
 		assertThat(tracker.scan(Unpooled.wrappedBuffer(close), 0, close.length)).isEqualTo(close.length);
-		assertThat(tracker.event()).isEqualTo(FrameTracker.CLOSE);
+		assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.CLOSE);
 		assertThat(tracker.closeCode()).isEqualTo(CloseCodes.NO_STATUS);
 	}
 
@@ -131,17 +131,17 @@ class FrameTrackerTests {
 		byte[] first = WireFeed.encode(FrameObserver.BINARY, true, new byte[300], false, random);
 		byte[] second = WireFeed.encode(PONG, true, new byte[4], false, random);
 		byte[] all = concat(first, second);
-		FrameTracker tracker = new FrameTracker(FrameObserver.DOWN, 1000, FrameObserver.NONE);
+		FrameTracker tracker = new FrameTracker(Direction.DOWN, 1000, FrameObserver.NONE);
 		ByteBuf buffer = Unpooled.wrappedBuffer(all);
 		assertThat(tracker.scan(buffer, 0, 100)).isEqualTo(100);
 		assertThat(tracker.atBoundary()).isFalse();
 		tracker.stopAtBoundary();
 		assertThat(tracker.scan(buffer, 100, all.length)).isEqualTo(first.length);
-		assertThat(tracker.event()).isEqualTo(FrameTracker.BOUNDARY);
+		assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.BOUNDARY);
 		// Asked at a boundary, it stops before reading anything.
 		tracker.stopAtBoundary();
 		assertThat(tracker.scan(buffer, first.length, all.length)).isEqualTo(first.length);
-		assertThat(tracker.event()).isEqualTo(FrameTracker.BOUNDARY);
+		assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.BOUNDARY);
 	}
 
 	@Test
@@ -149,9 +149,9 @@ class FrameTrackerTests {
 		for (boolean masked : new boolean[] { false, true }) {
 			ByteBuf frame = CloseFrames.encode(Unpooled.buffer().alloc(), 1011, "backend connection lost", masked);
 			assertThat(frame.getByte(1) & 0x80).isEqualTo(masked ? 0x80 : 0);
-			FrameTracker tracker = new FrameTracker(FrameObserver.UP, 1000, FrameObserver.NONE);
+			FrameTracker tracker = new FrameTracker(Direction.UP, 1000, FrameObserver.NONE);
 			assertThat(tracker.scan(frame, frame.readerIndex(), frame.writerIndex())).isEqualTo(frame.writerIndex());
-			assertThat(tracker.event()).isEqualTo(FrameTracker.CLOSE);
+			assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.CLOSE);
 			assertThat(tracker.closeCode()).isEqualTo(1011);
 			frame.release();
 		}
@@ -175,13 +175,13 @@ class FrameTrackerTests {
 		private ByteArrayOutputStream current;
 
 		@Override
-		public void frameStart(int direction, int opcode, boolean fin, long length) {
+		public void frameStart(Direction direction, int opcode, boolean fin, long length) {
 			this.opcodes.add(opcode);
 			this.current = new ByteArrayOutputStream();
 		}
 
 		@Override
-		public void payload(int direction, FramePayload bytes) {
+		public void payload(Direction direction, FramePayload bytes) {
 			byte[] copy = new byte[bytes.length()];
 			bytes.copy(0, copy, 0, copy.length);
 			for (int i = 0; i < copy.length; i++) {
@@ -191,7 +191,7 @@ class FrameTrackerTests {
 		}
 
 		@Override
-		public void frameEnd(int direction) {
+		public void frameEnd(Direction direction) {
 			this.frames.add(this.current);
 		}
 

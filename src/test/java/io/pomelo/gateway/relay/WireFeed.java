@@ -24,8 +24,8 @@ public final class WireFeed {
 	public WireFeed(FrameObserver observer, long seed, int maxPiece) {
 		this.random = new Random(seed);
 		this.maxPiece = maxPiece;
-		this.up = new FrameTracker(FrameObserver.UP, Integer.MAX_VALUE, observer);
-		this.down = new FrameTracker(FrameObserver.DOWN, Integer.MAX_VALUE, observer);
+		this.up = new FrameTracker(Direction.UP, Integer.MAX_VALUE, observer);
+		this.down = new FrameTracker(Direction.DOWN, Integer.MAX_VALUE, observer);
 	}
 
 	/** A frame from the client: masked on the wire. */
@@ -44,8 +44,8 @@ public final class WireFeed {
 			int piece = Math.min(wire.length - at, 1 + this.random.nextInt(this.maxPiece));
 			ByteBuf buffer = Unpooled.wrappedBuffer(wire, at, piece);
 			int stop = tracker.scan(buffer, buffer.readerIndex(), buffer.writerIndex());
-			if (stop != buffer.writerIndex() || tracker.event() != FrameTracker.NONE) {
-				throw new IllegalStateException("tracker stopped early: event " + tracker.event());
+			if (stop != buffer.writerIndex() || tracker.stop() != FrameTracker.Stop.NONE) {
+				throw new IllegalStateException("tracker stopped early: event " + tracker.stop());
 			}
 			at += piece;
 		}
