@@ -38,6 +38,8 @@ public final class EchoBackend implements AutoCloseable {
 
 	private final AtomicInteger open = new AtomicInteger();
 
+	private final AtomicInteger accepted = new AtomicInteger();
+
 	private final BlockingQueue<Handshake> handshakes = new LinkedBlockingQueue<>();
 
 	private final BlockingQueue<WsTestClient.Close> closes = new LinkedBlockingQueue<>();
@@ -123,6 +125,11 @@ public final class EchoBackend implements AutoCloseable {
 	/** TCP connections open on the backend right now. */
 	public int openConnections() {
 		return this.open.get();
+	}
+
+	/** TCP connections accepted since the backend started. */
+	public int acceptedConnections() {
+		return this.accepted.get();
 	}
 
 	/** Pings received so far. */
