@@ -642,7 +642,7 @@ class HelmChartTests {
 		assertThat(data.getSpec().getLoadBalancerClass()).isEqualTo("service.k8s.aws/nlb");
 		assertThat(data.getSpec().getLoadBalancerSourceRanges()).containsExactly("203.0.113.0/24", "198.51.100.0/24");
 		assertThat(data.getMetadata().getAnnotations())
-			.containsEntry("service.beta.kubernetes.io/aws-load-balancer-nlb-target-type", "ip");
+			.containsEntry("service.beta.kubernetes.io/aws-load-balancer-nlb-target-type", "instance");
 		assertThat(data.getSpec().getPorts()).singleElement().satisfies((port) -> assertThat(port.getPort()).isEqualTo(443));
 		assertThat(data.getSpec().getSessionAffinity()).isNull();
 		Service management = rendered.managementService();
