@@ -264,7 +264,7 @@ class HelmChartTests {
 	}
 
 	@Test
-	void networkPolicyBackendPortsFollowTheRoutesAndLeaveRedisOutWithTheFileStore() {
+	void networkPolicyBackendPortsFollowTheRoutesAndDataFromKeepsTheTestPodsUpgrade() {
 		RenderedChart rendered = RenderedChart.of("routes-values.yaml",
 				(command) -> command.set("networkPolicy.enabled", true).set("networkPolicy.egress.enabled", true));
 		List<NetworkPolicyEgressRule> egress = rendered.one(NetworkPolicy.class).getSpec().getEgress();
@@ -273,6 +273,18 @@ class HelmChartTests {
 		assertThat(egress.get(1).getPorts()).extracting(this::portText)
 			.containsExactly("TCP 3014", "TCP 3050", "TCP 3050-3059");
 		assertThat(egress.get(1).getTo()).as("no peers listed: any address on those ports").isNullOrEmpty();
+
+		RenderedChart narrowed = RenderedChart.of("routes-values.yaml",
+				(command) -> command.set("networkPolicy.enabled", true)
+					.set("networkPolicy.dataFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name",
+							"ingress-nginx"));
+		NetworkPolicyIngressRule data = ingressRule(narrowed.one(NetworkPolicy.class).getSpec().getIngress(), "data");
+		// The helm test pod keeps its upgrade, and the listed Ingress controller's namespace gets in.
+		assertThat(data.getFrom()).hasSize(2);
+		assertThat(data.getFrom().get(0).getPodSelector().getMatchLabels())
+			.containsEntry("app.kubernetes.io/name", "pomelo-wx-gateway-test");
+		assertThat(data.getFrom().get(1).getNamespaceSelector().getMatchLabels())
+			.containsEntry("kubernetes.io/metadata.name", "ingress-nginx");
 
 		RenderedChart ingressOnly = RenderedChart.of("routes-values.yaml", (command) -> command.set("networkPolicy.enabled", true));
 		assertThat(ingressOnly.one(NetworkPolicy.class).getSpec().getPolicyTypes()).containsExactly("Ingress");
