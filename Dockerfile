@@ -2,7 +2,9 @@
 # pomelo-wx-gateway image: Spring Boot's layered extract with a class data sharing (CDS) archive, run as a
 # non-root user.
 #   docker build -t pomelo-wx-gateway:0.1.0 .
-#   docker run -p 8080:8080 -p 9090:9090 -v "$PWD/application.yml:/config/application.yml:ro" pomelo-wx-gateway:0.1.0
+#   docker run -p 8080:8080 -p 9090:9090 -v "$PWD/application.yml:/config/application.yml:ro" \
+#     -v pomelo-routes:/var/lib/pomelo-gateway pomelo-wx-gateway:0.1.0
+# JVM flags: -e JAVA_TOOL_OPTIONS="..." replaces the defaults below as a whole (the Helm chart does that).
 
 # Build stage: package the jar with the Maven wrapper, then split it into layers. Without the launcher, the
 # extract is a plain application.jar whose manifest lists lib/*.jar: the JVM loads every class from a jar
@@ -19,8 +21,21 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests package \
 
 # Runtime stage: a JRE and the layers, least often changed first.
 FROM eclipse-temurin:17-jre
+# The version of the jar inside; keep it equal to the chart's appVersion.
+ARG VERSION=0.1.0
+LABEL org.opencontainers.image.title="pomelo-wx-gateway" \
+      org.opencontainers.image.description="A WebSocket gateway that puts WeChat mini-programs (wss://) in front of Pomelo game servers (ws://)" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.base.name="eclipse-temurin:17-jre"
+# The file route store's directory belongs to the gateway user; /application stays root-owned and
+# read-only to it. The jar's default store path (data/routes.json, relative to the working directory) leads
+# there through a link, so that a plain docker run can write routes; the chart names the path itself.
 RUN groupadd --system --gid 10001 gateway \
-    && useradd --system --uid 10001 --gid gateway --home-dir /application --shell /usr/sbin/nologin gateway
+    && useradd --system --uid 10001 --gid gateway --home-dir /application --shell /usr/sbin/nologin gateway \
+    && mkdir -p /var/lib/pomelo-gateway /application \
+    && chown 10001:10001 /var/lib/pomelo-gateway \
+    && chmod 0750 /var/lib/pomelo-gateway \
+    && ln -s /var/lib/pomelo-gateway /application/data
 WORKDIR /application
 COPY --from=builder /build/extracted/dependencies/ ./
 COPY --from=builder /build/extracted/snapshot-dependencies/ ./
@@ -37,10 +52,16 @@ RUN ([ -f "$JAVA_HOME/lib/server/classes.jsa" ] || java -Xshare:dump) \
     && test -s /application/application.jsa
 # A numeric user, so that Kubernetes can verify runAsNonRoot without reading /etc/passwd.
 USER 10001:10001
+# Routes written through the admin API outlive the container when a volume is mounted here.
+VOLUME /var/lib/pomelo-gateway
 # The operator's configuration (routes, TLS paths) is mounted here; the Helm chart renders it from values.
 ENV SPRING_CONFIG_ADDITIONAL_LOCATION=optional:file:/config/
 # 8443: data plane with TLS, 8080: data plane without TLS, 9090: health, Prometheus and admin.
 EXPOSE 8080 8443 9090
+# JVM defaults for a container whose memory limit the JVM detects: half of it for the heap, a cap on
+# direct memory (Netty's buffers, which otherwise may grow as large as the heap), and an exit instead of
+# limping on after an OutOfMemoryError. An environment variable, not ENTRYPOINT flags: the JVM reads
+# JAVA_TOOL_OPTIONS before its command line, so a flag on the command line would win over any override.
+ENV JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=50 -XX:MaxDirectMemorySize=128m -XX:+ExitOnOutOfMemoryError"
 # A JVM that cannot use the archive (other JRE, changed jars) warns and starts without it.
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:SharedArchiveFile=/application/application.jsa", \
-            "-jar", "/application/application.jar"]
+ENTRYPOINT ["java", "-XX:SharedArchiveFile=/application/application.jsa", "-jar", "/application/application.jar"]
