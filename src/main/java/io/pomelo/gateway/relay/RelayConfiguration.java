@@ -21,8 +21,12 @@ import io.pomelo.gateway.route.RouteIndex;
 class RelayConfiguration {
 
 	@Bean
-	SessionRegistry sessionRegistry() {
-		return new SessionRegistry();
+	SessionRegistry sessionRegistry(GatewayProperties properties) {
+		SessionRegistry registry = new SessionRegistry();
+		if (properties.getAccessLog().isEnabled()) {
+			registry.addListener(new AccessLog());
+		}
+		return registry;
 	}
 
 	@Bean

@@ -56,11 +56,23 @@ public final class RawClient implements AutoCloseable {
 	 * clients as the per-address limits see them.
 	 */
 	public static RawClient connect(int port, boolean tls, String sourceAddress) {
+		return connect(port, tls, sourceAddress, new byte[0]);
+	}
+
+	/**
+	 * Connects and writes a preamble on the TCP connection before anything else, TLS included: a
+	 * PROXY protocol header, as a load balancer sends it.
+	 */
+	public static RawClient connect(int port, boolean tls, String sourceAddress, byte[] preamble) {
 		try {
 			Socket socket = new Socket();
 			socket.bind(new InetSocketAddress(InetAddress.getByName(sourceAddress), 0));
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
 			socket.setSoTimeout(10_000);
+			if (preamble.length > 0) {
+				socket.getOutputStream().write(preamble);
+				socket.getOutputStream().flush();
+			}
 			if (tls) {
 				SSLSocket secure = (SSLSocket) TLS.getSocketFactory().createSocket(socket, "localhost", port, true);
 				secure.setUseClientMode(true);
