@@ -41,10 +41,20 @@ public final class PomeloServer implements AutoCloseable {
 
 	private final Path log;
 
-	private PomeloServer(Process process, int gatePort, List<Integer> connectorPorts, Path log) {
+	private final Options options;
+
+	private final int masterPort;
+
+	private final int rpcBase;
+
+	private PomeloServer(Process process, Options options, int masterPort, int gatePort, List<Integer> connectorPorts,
+			int rpcBase, Path log) {
 		this.process = process;
+		this.options = options;
+		this.masterPort = masterPort;
 		this.gatePort = gatePort;
 		this.connectorPorts = connectorPorts;
+		this.rpcBase = rpcBase;
 		this.log = log;
 	}
 
@@ -75,10 +85,20 @@ public final class PomeloServer implements AutoCloseable {
 	public static PomeloServer start(Options options) {
 		ensureInstalled();
 		List<Integer> ports = freePorts(3 + 2 * options.connectors());
-		int master = ports.get(0);
-		int gate = ports.get(1);
-		List<Integer> connectors = ports.subList(2, 2 + options.connectors());
-		int rpcBase = consecutiveFreePorts(options.connectors());
+		return start(options, ports.get(0), ports.get(1), List.copyOf(ports.subList(2, 2 + options.connectors())),
+				consecutiveFreePorts(options.connectors()));
+	}
+
+	/**
+	 * Starts a new server on the ports this one used, as a Pomelo restarted after a crash would be. Call it
+	 * once this one is closed.
+	 */
+	public PomeloServer restartOnSamePorts() {
+		return start(this.options, this.masterPort, this.gatePort, this.connectorPorts, this.rpcBase);
+	}
+
+	private static PomeloServer start(Options options, int master, int gate, List<Integer> connectors, int rpcBase) {
+		ensureInstalled();
 		try {
 			Path log = Files.createTempFile("pomelo-", ".log");
 			ProcessBuilder builder = new ProcessBuilder("setsid", "node", APP.resolve("start.js").toString())
@@ -93,7 +113,7 @@ public final class PomeloServer implements AutoCloseable {
 			env.put("POMELO_USE_DICT", String.valueOf(options.useDict()));
 			env.put("POMELO_USE_PROTOBUF", String.valueOf(options.useProtobuf()));
 			Process process = builder.start();
-			PomeloServer server = new PomeloServer(process, gate, List.copyOf(connectors), log);
+			PomeloServer server = new PomeloServer(process, options, master, gate, List.copyOf(connectors), rpcBase, log);
 			if (!server.awaitReady(Duration.ofSeconds(60))) {
 				String output = Files.readString(log);
 				server.close();
