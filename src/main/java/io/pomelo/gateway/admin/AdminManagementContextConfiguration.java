@@ -39,6 +39,8 @@ import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
 import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.pomelo.gateway.config.GatewayProperties;
 import io.pomelo.gateway.relay.SessionRegistry;
@@ -53,9 +55,10 @@ import io.pomelo.gateway.relay.SessionRegistry;
  * endpoint needs {@code admin}. Users and their BCrypt hashes come from {@code pomelo.gateway.admin.users};
  * there is no default user and no default password.
  * <p>
- * The operator console is a browser client of the same API, so the port also carries what a browser
- * needs: a Content-Security-Policy that lets a page run only the console's own files and never turn a
- * string into markup or script, and {@link CrossOriginWriteFilter} against cross-site writes.
+ * The operator console ({@link ConsoleRoutes}) is a browser client of the same API, so the port also
+ * carries what a browser needs: a Content-Security-Policy that lets a page run only the console's own
+ * files and never turn a string into markup or script, and {@link CrossOriginWriteFilter} against
+ * cross-site writes.
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -90,6 +93,7 @@ class AdminManagementContextConfiguration {
 			})
 			.authorizeExchange((exchanges) -> exchanges
 				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
+				.pathMatchers(HttpMethod.GET, "/console", ConsoleRoutes.PATH + "**").permitAll()
 				.pathMatchers(HttpMethod.GET, "/admin/**", "/v3/api-docs", "/v3/api-docs/**").hasAnyRole("VIEWER", "ADMIN")
 				.pathMatchers(HttpMethod.HEAD, "/admin/**").hasAnyRole("VIEWER", "ADMIN")
 				.anyExchange().hasRole("ADMIN"))
@@ -153,6 +157,12 @@ class AdminManagementContextConfiguration {
 	@Conditional(AdminUsersConfigured.class)
 	ImportController importController(RouteAdministration routes) {
 		return new ImportController(routes);
+	}
+
+	@Bean
+	@Conditional(AdminUsersConfigured.class)
+	RouterFunction<ServerResponse> consoleRoutes() {
+		return ConsoleRoutes.routes();
 	}
 
 	@Bean
