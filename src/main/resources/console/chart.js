@@ -26,11 +26,15 @@ function clock(t) {
 }
 
 export class LineChart {
-  /** @param container the element to draw in; @param unit shown after the y axis maximum */
-  constructor(container, unit, windowMs) {
+  /**
+   * @param container the element to draw in; @param unit shown after the values
+   * @param step whether values hold until the next point (a gauge read now and then), else interpolated
+   */
+  constructor(container, unit, windowMs, step) {
     this.container = container;
     this.unit = unit;
     this.windowMs = windowMs;
+    this.step = step;
     this.series = new Map();
   }
 
@@ -89,12 +93,18 @@ export class LineChart {
     for (const [name, points] of [...this.series.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const colour = COLOURS[index++ % COLOURS.length];
       let path = '';
-      let pen = false;
-      for (const p of points) {
-        if (p.value === null) { pen = false; continue; }
+      let pen = null;
+      points.forEach((p, i) => {
+        if (p.value === null) { pen = null; return; }
+        if (pen && this.step) path += `L${x(p.time).toFixed(1)},${y(pen.value).toFixed(1)}`;
         path += `${pen ? 'L' : 'M'}${x(p.time).toFixed(1)},${y(p.value).toFixed(1)}`;
-        pen = true;
-      }
+        // A value with gaps on both sides has no line to be part of; a dot shows it.
+        const next = points[i + 1];
+        if (!pen && (!next || next.value === null)) {
+          svg.append(el('circle', { cx: x(p.time).toFixed(1), cy: y(p.value).toFixed(1), r: 3, fill: colour }));
+        }
+        pen = p;
+      });
       if (path) svg.append(el('path', { d: path, stroke: colour, class: 'line' }));
       // The latest value, or the latest before a gap: latency has none in an interval without requests.
       const known = points.filter((p) => p.value !== null);

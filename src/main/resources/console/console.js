@@ -30,8 +30,8 @@ const state = {
   history: new History(WINDOW_MS),
 };
 
-const connectionsChart = new LineChart($('chart-connections'), '', WINDOW_MS);
-const latencyChart = new LineChart($('chart-latency'), ' ms', WINDOW_MS);
+const connectionsChart = new LineChart($('chart-connections'), '', WINDOW_MS, true);
+const latencyChart = new LineChart($('chart-latency'), ' ms', WINDOW_MS, false);
 
 // ---- talking to the gateway ----
 
