@@ -34,6 +34,8 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -102,6 +104,8 @@ class ConsoleIntegrationTests {
 
 	private final List<PomeloTestClient> clients = new ArrayList<>();
 
+	private final List<String> browserLog = new ArrayList<>();
+
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
 		// The seed's two routes (./application.yml), pointed at the real Pomelo's gate and connector.
@@ -137,6 +141,7 @@ class ConsoleIntegrationTests {
 			.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 					"--disable-background-networking", "--disable-component-update", "--disable-sync",
 					"--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1400,1700");
+		options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
 		browser = new ChromeDriver(service, options);
 	}
 
@@ -168,6 +173,19 @@ class ConsoleIntegrationTests {
 		this.clients.clear();
 	}
 
+	/**
+	 * A script error or a blocked resource shows only in the browser's console, and could leave a view
+	 * silently stale; refused API calls (401, 403) are logged too, but as failed loads, which are expected.
+	 */
+	@AfterEach
+	void noScriptErrorsNorPolicyViolations() {
+		List<String> problems = browserLog().stream()
+			.filter((m) -> m.contains("Uncaught") || m.contains("Content Security Policy") || m.contains("Trusted Type")
+					|| m.contains("TrustedHTML"))
+			.toList();
+		assertThat(problems).isEmpty();
+	}
+
 	@Test
 	void signingInShowsTheSeedRoutesWithTheirTargetsAndHealth() {
 		signIn(ADMIN);
@@ -194,6 +212,8 @@ class ConsoleIntegrationTests {
 		awaitText("#login-error", "Name or password not accepted.");
 		assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
 		assertThat(browser.findElements(By.cssSelector("#routes tbody tr"))).isEmpty();
+		// The refusal is in the browser's log too, which shows the log is read (see the check after each test).
+		await().atMost(WAIT).until(() -> browserLog().stream().anyMatch((m) -> m.contains("401")));
 	}
 
 	@Test
@@ -214,6 +234,8 @@ class ConsoleIntegrationTests {
 		awaitText("#chart-connections .legend", (t) -> t.contains("conn: " + n));
 		awaitText("#pomelo-routes tbody", (t) -> t.contains("connector.entryHandler.echo"));
 		awaitText("#chart-latency .legend", (t) -> t.matches("(?s).*conn: [0-9.]+ ms.*"));
+		click(By.cssSelector("#routes tr[data-route='conn'] .show-sessions"));
+		awaitText("#sessions-page", "1–" + n + " of " + n + " · page 1 of 1");
 		screenshot("02-live-sessions");
 		closeClients();
 		awaitText("#routes tr[data-route='conn'] .live", "0");
@@ -311,7 +333,8 @@ class ConsoleIntegrationTests {
 		signIn(ADMIN);
 		int n = 12;
 		for (int i = 0; i < n; i++) {
-			connect("/conn/");
+			assertThat(connect("/conn/").request("connector.entryHandler.echo", Map.of("player", i)).path("code").asInt())
+				.isEqualTo(200);
 		}
 		awaitText("#routes tr[data-route='conn'] .live", String.valueOf(n));
 		click(By.cssSelector("#routes tr[data-route='conn'] .show-sessions"));
@@ -461,6 +484,12 @@ class ConsoleIntegrationTests {
 		browser.findElement(By.id("login-submit")).click();
 		awaitDisplayed("app");
 		awaitText("#refresh", (t) -> t.contains("last"));
+	}
+
+	/** The browser console's messages during this test; reading them takes them from the browser. */
+	private List<String> browserLog() {
+		browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).forEach(this.browserLog::add);
+		return this.browserLog;
 	}
 
 	private void awaitDisplayed(String id) {
