@@ -65,11 +65,11 @@ function basic(name, password) {
  * told to add none of its own (credentials: 'omit'), so no cookie or cached password is ever involved.
  * X-Requested-With makes a 401 come without a Basic challenge, so the browser shows no password prompt.
  */
-async function call(method, path, { json, body, authorization, ifMatch } = {}) {
+async function call(method, path, { json, body, authorization, ifMatch, accept } = {}) {
   const headers = {
     Authorization: authorization || state.authorization,
     'X-Requested-With': 'XMLHttpRequest',
-    Accept: 'application/json, application/problem+json;q=0.9, text/plain;q=0.8',
+    Accept: accept || 'application/json, application/problem+json;q=0.9',
   };
   if (ifMatch !== undefined) headers['If-Match'] = `"${ifMatch}"`;
   if (json !== undefined) {
@@ -248,7 +248,8 @@ async function tick(generation) {
   const started = Date.now();
   const [routes, metrics, backends] = await Promise.allSettled([
     call('GET', '../admin/routes'),
-    call('GET', '../actuator/prometheus'),
+    // The classic text format, which prometheus.js reads, rather than OpenMetrics.
+    call('GET', '../actuator/prometheus', { accept: 'text/plain;version=0.0.4' }),
     call('GET', '../actuator/health/backends').catch((error) => {
       // DOWN is a 503 that still carries the details.
       if (error.status === 503) return { json: error.problem };
@@ -263,7 +264,6 @@ async function tick(generation) {
   const problems = [];
   if (routes.status === 'fulfilled') {
     state.routes = routes.value.json || [];
-    $('routes-message').hidden = true;
   } else {
     problems.push(`routes: ${routes.reason.message}`);
   }
