@@ -28,6 +28,7 @@ import org.springframework.context.annotation.Conditional;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.userdetails.MapReactiveUserDetailsService;
 import org.springframework.security.core.userdetails.ReactiveUserDetailsService;
@@ -37,6 +38,9 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.pomelo.gateway.config.GatewayProperties;
 import io.pomelo.gateway.relay.SessionRegistry;
@@ -50,6 +54,11 @@ import io.pomelo.gateway.relay.SessionRegistry;
  * {@code viewer} or {@code admin} role, changing it needs {@code admin}, and every other Actuator
  * endpoint needs {@code admin}. Users and their BCrypt hashes come from {@code pomelo.gateway.admin.users};
  * there is no default user and no default password.
+ * <p>
+ * The operator console ({@link ConsoleRoutes}) is a browser client of the same API, so the port also
+ * carries what a browser needs: a Content-Security-Policy that lets a page run only the console's own
+ * files and never turn a string into markup or script, and {@link CrossOriginWriteFilter} against
+ * cross-site writes.
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -59,9 +68,24 @@ class AdminManagementContextConfiguration {
 
 	private static final Log logger = LogFactory.getLog(AdminManagementContextConfiguration.class);
 
+	/**
+	 * Only the console's own files may run or style a page; {@code require-trusted-types-for} makes the
+	 * browser throw where a string would become markup ({@code innerHTML}) or script, so a route name
+	 * that reaches such a sink is an error in the console, never an injection. The API's JSON gets the
+	 * same policy, which is harmless there and keeps one policy for the port.
+	 */
+	static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
+			+ "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; "
+			+ "require-trusted-types-for 'script'; trusted-types 'none'";
+
 	@Bean
 	SecurityWebFilterChain controlPlaneSecurity(ServerHttpSecurity http) {
+		// Spring Security's own CSRF filter is off: it needs sessions and tokens; see CrossOriginWriteFilter.
 		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.addFilterAt(new CrossOriginWriteFilter(), SecurityWebFiltersOrder.CSRF)
+			.headers((headers) -> headers
+				.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
@@ -69,6 +93,7 @@ class AdminManagementContextConfiguration {
 			})
 			.authorizeExchange((exchanges) -> exchanges
 				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
+				.pathMatchers(HttpMethod.GET, "/console", ConsoleRoutes.PATH + "**").permitAll()
 				.pathMatchers(HttpMethod.GET, "/admin/**", "/v3/api-docs", "/v3/api-docs/**").hasAnyRole("VIEWER", "ADMIN")
 				.pathMatchers(HttpMethod.HEAD, "/admin/**").hasAnyRole("VIEWER", "ADMIN")
 				.anyExchange().hasRole("ADMIN"))
@@ -132,6 +157,12 @@ class AdminManagementContextConfiguration {
 	@Conditional(AdminUsersConfigured.class)
 	ImportController importController(RouteAdministration routes) {
 		return new ImportController(routes);
+	}
+
+	@Bean
+	@Conditional(AdminUsersConfigured.class)
+	RouterFunction<ServerResponse> consoleRoutes() {
+		return ConsoleRoutes.routes();
 	}
 
 	@Bean
