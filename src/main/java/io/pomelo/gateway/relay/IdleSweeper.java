@@ -1,6 +1,8 @@
 package io.pomelo.gateway.relay;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 import reactor.core.Disposable;
 import reactor.core.scheduler.Scheduler;
@@ -33,11 +35,13 @@ public class IdleSweeper implements SmartLifecycle {
 	 */
 	void sweep() {
 		long now = System.nanoTime();
+		List<RelaySession> idle = new ArrayList<>();
 		for (RelaySession session : this.registry.all()) {
 			if (session.outcome() == null && session.idleAt(now)) {
-				session.close(CloseCodes.GOING_AWAY, "idle timeout");
+				idle.add(session);
 			}
 		}
+		RelaySession.closeAll(idle, CloseCodes.GOING_AWAY, "idle timeout");
 	}
 
 	@Override

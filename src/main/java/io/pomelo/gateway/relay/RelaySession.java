@@ -3,6 +3,12 @@ package io.pomelo.gateway.relay;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 
@@ -37,6 +43,8 @@ public final class RelaySession {
 	private final AtomicReference<CloseOutcome> outcome = new AtomicReference<>();
 
 	private volatile BiConsumer<Integer, String> closer;
+
+	private volatile Executor loop;
 
 	private final long idleTimeoutNanos;
 
@@ -134,7 +142,12 @@ public final class RelaySession {
 		return nowNanos - this.quietSinceNanos >= this.idleTimeoutNanos;
 	}
 
-	void bindCloser(BiConsumer<Integer, String> closer) {
+	/**
+	 * Binds how the gateway closes this session: {@code closer} must run on {@code loop}, the event loop
+	 * both of the session's sockets live on.
+	 */
+	void bindCloser(Executor loop, BiConsumer<Integer, String> closer) {
+		this.loop = loop;
 		this.closer = closer;
 	}
 
@@ -152,9 +165,42 @@ public final class RelaySession {
 	}
 
 	/**
-	 * Closes both sides with the given code and reason, on the gateway's own account.
+	 * Closes both sides with the given code and reason, on the gateway's own account. May be called
+	 * from any thread.
 	 */
 	public void close(int code, String reason) {
+		Executor loop = this.loop;
+		if (loop != null) {
+			loop.execute(() -> closeOnLoop(code, reason));
+		}
+		else {
+			recordClose(Side.GATEWAY, code);
+		}
+	}
+
+	/**
+	 * Closes many sessions with one task per event loop rather than one per session, so that a drain
+	 * of thousands of sessions wakes each loop once and its writes go out together.
+	 */
+	static void closeAll(Collection<RelaySession> sessions, int code, String reason) {
+		Map<Executor, List<RelaySession>> byLoop = new HashMap<>();
+		for (RelaySession session : sessions) {
+			Executor loop = session.loop;
+			if (loop != null) {
+				byLoop.computeIfAbsent(loop, (key) -> new ArrayList<>()).add(session);
+			}
+			else {
+				session.recordClose(Side.GATEWAY, code);
+			}
+		}
+		byLoop.forEach((loop, onLoop) -> loop.execute(() -> {
+			for (RelaySession session : onLoop) {
+				session.closeOnLoop(code, reason);
+			}
+		}));
+	}
+
+	private void closeOnLoop(int code, String reason) {
 		recordClose(Side.GATEWAY, code);
 		BiConsumer<Integer, String> closer = this.closer;
 		if (closer != null) {

@@ -60,9 +60,7 @@ public class ShutdownDrain implements SmartLifecycle {
 		logger.info("Draining: refusing new WebSocket upgrades; " + live + " live session(s) get "
 				+ this.drainPeriod.toSeconds() + " s before close 1001");
 		sleepUntilEmpty(this.drainPeriod);
-		for (RelaySession session : this.registry.all()) {
-			session.close(CloseCodes.GOING_AWAY, "server shutting down");
-		}
+		RelaySession.closeAll(this.registry.all(), CloseCodes.GOING_AWAY, "server shutting down");
 		sleepUntilEmpty(this.closeTimeout);
 		this.running = false;
 	}

@@ -101,7 +101,7 @@ final class Tunnel {
 	void install(ByteBuf switchingProtocols, ByteBuf early) {
 		this.client.install(UpgradeHandler.NAME, REACTOR_HTTP_HANDLERS);
 		this.backend.install(BackendHandshake.NAME, List.of());
-		this.session.bindCloser((code, reason) -> this.client.channel().eventLoop().execute(() -> closeByGateway(code, reason)));
+		this.session.bindCloser(this.client.channel().eventLoop(), this::closeByGateway);
 		this.client.context().writeAndFlush(switchingProtocols, this.client.context().voidPromise());
 		// The decoder hands on what followed the 101 as it leaves: frames the backend sent at once.
 		ChannelPipeline backendPipeline = this.backend.channel().pipeline();

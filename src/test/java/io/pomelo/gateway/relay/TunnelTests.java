@@ -178,10 +178,11 @@ class TunnelTests {
 	@Test
 	void idleSweeperClosesAQuietSessionWith1001() {
 		RelaySession quiet = this.registry.open("q", "127.0.0.1:2", URI.create("ws://b:1/"), Duration.ofNanos(1));
-		quiet.bindCloser((code, reason) -> this.tunnel.closeByGateway(code, reason));
+		quiet.bindCloser(this.client.eventLoop(), (code, reason) -> this.tunnel.closeByGateway(code, reason));
 		IdleSweeper sweeper = new IdleSweeper(this.registry, Duration.ofSeconds(1));
 		sweeper.sweep();
 		sweeper.sweep();
+		runTasks();
 		assertThat(quiet.outcome()).isEqualTo(new CloseOutcome(Side.GATEWAY, 1001));
 		assertThat(decode(drain(this.client))).containsExactly(new Frame(0x8, false, closePayload(1001, "idle timeout")));
 		this.registry.closed(quiet);
