@@ -25,6 +25,11 @@ class MetricsConfiguration {
 	}
 
 	@Bean
+	NettyMemoryMetrics nettyMemoryMetrics() {
+		return new NettyMemoryMetrics();
+	}
+
+	@Bean
 	ClientEventMetrics clientEventMetrics(MeterRegistry meterRegistry, AdmissionControl admissionControl) {
 		return new ClientEventMetrics(meterRegistry, admissionControl);
 	}

@@ -44,7 +44,7 @@ public final class GatewayProcess implements AutoCloseable {
 		try {
 			Path log = Files.createTempFile("gateway-process-", ".log");
 			List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"-Xmx512m", "-jar", packagedJar().toString(), "--spring.config.location=file:application.yml",
+					"-Xmx512m", "-jar", packagedJar().toString(),
 					"--server.port=" + ports.get(0), "--management.server.port=" + ports.get(1)));
 			for (String property : properties) {
 				command.add("--" + property);
@@ -100,6 +100,11 @@ public final class GatewayProcess implements AutoCloseable {
 			sleep(200);
 		}
 		throw new IllegalStateException("the gateway was not ready within " + timeout + ":\n" + output());
+	}
+
+	/** The process id, for jcmd. */
+	public long pid() {
+		return this.process.pid();
 	}
 
 	public int dataPort() {

@@ -75,6 +75,14 @@ public final class PomeloCrowd implements AutoCloseable {
 	 * @param ssl the client TLS context for wss://, or {@code null}
 	 */
 	public static PomeloCrowd connect(URI uri, SslContext ssl, int count, Duration timeout) {
+		return connect(uri, ssl, count, timeout, List.of());
+	}
+
+	/**
+	 * Connects {@code count} players from these loopback source addresses in turn (all from the default
+	 * address when the list is empty), as players behind many NATs would come.
+	 */
+	public static PomeloCrowd connect(URI uri, SslContext ssl, int count, Duration timeout, List<String> sources) {
 		PomeloCrowd crowd = new PomeloCrowd(uri, ssl);
 		CountDownLatch all = new CountDownLatch(count);
 		int inFlight = 64;
@@ -85,7 +93,8 @@ public final class PomeloCrowd implements AutoCloseable {
 				if (!window.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
 					break;
 				}
-				crowd.open(() -> {
+				String source = sources.isEmpty() ? null : sources.get(i % sources.size());
+				crowd.open(source, () -> {
 					window.release();
 					all.countDown();
 				}, window::release);
@@ -102,7 +111,7 @@ public final class PomeloCrowd implements AutoCloseable {
 		return crowd;
 	}
 
-	private void open(Runnable onReady, Runnable onFailure) {
+	private void open(String source, Runnable onReady, Runnable onFailure) {
 		int port = (this.uri.getPort() > 0) ? this.uri.getPort() : ("wss".equals(this.uri.getScheme()) ? 443 : 80);
 		Bootstrap bootstrap = new Bootstrap().group(this.group).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
 			@Override
@@ -123,7 +132,9 @@ public final class PomeloCrowd implements AutoCloseable {
 							new Player(onReady, onFailure));
 			}
 		});
-		io.netty.channel.ChannelFuture connect = bootstrap.connect(this.uri.getHost(), port);
+		io.netty.channel.ChannelFuture connect = (source != null)
+				? bootstrap.connect(new java.net.InetSocketAddress(this.uri.getHost(), port), new java.net.InetSocketAddress(source, 0))
+				: bootstrap.connect(this.uri.getHost(), port);
 		connect.addListener((f) -> {
 			if (!f.isSuccess()) {
 				onFailure.run();
