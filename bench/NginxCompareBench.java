@@ -935,7 +935,11 @@ public class NginxCompareBench {
 					"--pomelo.gateway.routes[0].id=conn", "--pomelo.gateway.routes[0].prefix=/conn/",
 					"--pomelo.gateway.routes[0].targets=ws://127.0.0.1:" + backendPort, "--pomelo.gateway.routes[1].id=idle",
 					"--pomelo.gateway.routes[1].prefix=/idle/", "--pomelo.gateway.routes[1].targets=ws://127.0.0.1:" + idleBackendPort,
-					"--logging.level.root=WARN"));
+					"--logging.level.root=WARN",
+					// Every client of the bench is one loopback address, which the per-address limits are there
+					// to stop; nginx's side has no such limits either. The gateway-wide limits stay on.
+					"--pomelo.gateway.limits.per-address.max-pending=0", "--pomelo.gateway.limits.per-address.max-sessions=0",
+					"--pomelo.gateway.limits.per-address.handshake-rate=0"));
 			if (tls) {
 				args.add("--pomelo.gateway.tls.certificate=file:" + CERTIFICATE);
 				args.add("--pomelo.gateway.tls.private-key=file:" + PRIVATE_KEY);

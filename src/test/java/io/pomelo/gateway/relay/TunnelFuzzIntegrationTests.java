@@ -57,7 +57,7 @@ class TunnelFuzzIntegrationTests {
 
 	private static final long SEED = Long.getLong("fuzz.seed", System.nanoTime());
 
-	private static final int CASES = Integer.getInteger("fuzz.cases", 300);
+	private static final int CASES = Integer.getInteger("fuzz.cases", 200);
 
 	private static final FuzzBackend fuzz = FuzzBackend.start();
 

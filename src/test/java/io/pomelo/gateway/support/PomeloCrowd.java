@@ -100,8 +100,10 @@ public final class PomeloCrowd implements AutoCloseable {
 				}, window::release);
 			}
 			if (!all.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+				// The players that did get in must not outlive the failure into the next test.
+				crowd.close();
 				throw new IllegalStateException(crowd.ready.get() + " of " + count + " players ready within " + timeout
-						+ "; endings so far: " + crowd.endingCodes());
+						+ "; endings so far: " + crowd.endingCodes() + "; " + FileDescriptors.describe());
 			}
 		}
 		catch (InterruptedException ex) {
