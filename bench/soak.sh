@@ -4,7 +4,7 @@
 #   - a dynamic route changed every 5 s through the admin API;
 #   - one Pomelo connector killed under 500 sessions at half time, restarted, its players back;
 #   - from 30 % to 70 % of the run, a slowloris (100 connections, a header byte every 5 s) from one
-#     address and a handshake flood (4 loops of wss connect + upgrade) from another.
+#     address and a handshake flood (-Dsoak.floodLoops=8 loops of wss connect + upgrade) from another.
 # Reports unexpected closes, the gateway's sessions, open files, heap after GC and Netty memory before
 # and after, and a well-behaved client's handshake times during the flood, in target/soak/soak.json.
 #

@@ -56,6 +56,9 @@ public final class SoakRun {
 
 	private final AtomicBoolean flooding = new AtomicBoolean();
 
+	/** Threads of the flood, each a wss connect and upgrade after another, all from one address. */
+	private static final int FLOOD_LOOPS = Integer.getInteger("soak.floodLoops", 8);
+
 	private final Map<String, AtomicInteger> floodAnswers = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private final AtomicInteger slowlorisCut = new AtomicInteger();
@@ -107,7 +110,7 @@ public final class SoakRun {
 			long floodFrom = start + this.length.toNanos() * 3 / 10;
 			long floodTo = start + this.length.toNanos() * 7 / 10;
 			workers.add(daemon("slowloris", () -> slowloris(gateway.dataPort(), floodFrom, floodTo)));
-			for (int i = 0; i < 4; i++) {
+			for (int i = 0; i < FLOOD_LOOPS; i++) {
 				workers.add(daemon("flood-" + i, () -> flood(gateway.dataPort(), floodFrom, floodTo)));
 			}
 			sleepUntil(start + this.length.toNanos() / 2);

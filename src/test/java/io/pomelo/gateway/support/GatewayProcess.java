@@ -46,6 +46,10 @@ public final class GatewayProcess implements AutoCloseable {
 			List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
 					"-Xmx512m", "-jar", packagedJar().toString(),
 					"--server.port=" + ports.get(0), "--management.server.port=" + ports.get(1)));
+			if (java.util.Arrays.stream(properties).noneMatch((property) -> property.startsWith("pomelo.gateway.store."))) {
+				// Not the working directory's data/routes.json, which the next test would find.
+				command.add("--pomelo.gateway.store.file=" + Files.createTempDirectory("gateway-process-").resolve("routes.json"));
+			}
 			for (String property : properties) {
 				command.add("--" + property);
 			}
