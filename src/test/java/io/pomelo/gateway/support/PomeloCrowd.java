@@ -61,6 +61,9 @@ public final class PomeloCrowd implements AutoCloseable {
 
 	private final AtomicInteger ready = new AtomicInteger();
 
+	// Why players failed before they were ready: an HTTP status, or the exception's class.
+	private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
+
 	private final URI uri;
 
 	private final SslContext ssl;
@@ -103,7 +106,8 @@ public final class PomeloCrowd implements AutoCloseable {
 				// The players that did get in must not outlive the failure into the next test.
 				crowd.close();
 				throw new IllegalStateException(crowd.ready.get() + " of " + count + " players ready within " + timeout
-						+ "; endings so far: " + crowd.endingCodes() + "; " + FileDescriptors.describe());
+						+ "; failures before ready: " + crowd.failures + "; endings so far: " + crowd.endingCodes() + "; "
+						+ FileDescriptors.describe());
 			}
 		}
 		catch (InterruptedException ex) {
@@ -204,6 +208,7 @@ public final class PomeloCrowd implements AutoCloseable {
 		public void channelInactive(ChannelHandlerContext ctx) {
 			if (!this.isReady) {
 				this.isReady = true;
+				PomeloCrowd.this.failures.computeIfAbsent("closed before ready", (k) -> new AtomicInteger()).incrementAndGet();
 				this.onFailure.run();
 			}
 			ctx.fireChannelInactive();
@@ -245,6 +250,12 @@ public final class PomeloCrowd implements AutoCloseable {
 
 		@Override
 		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			if (!this.isReady) {
+				String why = (cause instanceof io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException refused
+						&& refused.response() != null) ? "HTTP " + refused.response().status().code()
+								+ " " + refused.response().headers().get("X-Pomelo-Gateway-Error") : cause.getClass().getSimpleName();
+				PomeloCrowd.this.failures.computeIfAbsent(why, (k) -> new AtomicInteger()).incrementAndGet();
+			}
 			ctx.close();
 		}
 

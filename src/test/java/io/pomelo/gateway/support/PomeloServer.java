@@ -212,6 +212,17 @@ public final class PomeloServer implements AutoCloseable {
 		return "ws://127.0.0.1:" + this.connectorPorts.get(index);
 	}
 
+	/** The last lines the servers wrote to standard error, for a failure message. */
+	public String errorTail(int lines) {
+		try {
+			List<String> all = Files.readAllLines(this.log);
+			return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+		}
+		catch (IOException ex) {
+			return "(no log: " + ex.getMessage() + ")";
+		}
+	}
+
 	/** Whether the process group is still running. */
 	public boolean isAlive() {
 		return this.process.isAlive();
