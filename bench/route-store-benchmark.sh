@@ -4,6 +4,6 @@
 # Usage: bench/route-store-benchmark.sh [-Dbench.changes=200] [-Dbench.routes=1000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -o -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
+./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt
 exec java -Xmx512m "$@" -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   io.pomelo.gateway.bench.RouteStoreBenchmark

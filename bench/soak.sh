@@ -13,5 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -q -B -DskipTests package
 ./mvnw -q -B dependency:build-classpath -Dmdep.outputFile=target/soak.classpath -Dmdep.includeScope=test
+# Its own copy of the classes: a compile in the same tree while the soak runs must not pull them away
+# (the packaged jar in target/ is the gateway under test: do not package while it runs).
+rm -rf target/soak/classes && mkdir -p target/soak/classes
+cp -r target/test-classes target/soak/classes/test && cp -r target/classes target/soak/classes/main
 java -Xmx1g -Dio.netty.leakDetection.level=disabled "$@" \
-  -cp "target/test-classes:target/classes:$(cat target/soak.classpath)" io.pomelo.gateway.soak.SoakRun
+  -cp "target/soak/classes/test:target/soak/classes/main:$(cat target/soak.classpath)" io.pomelo.gateway.soak.SoakRun
