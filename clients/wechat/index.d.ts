@@ -61,7 +61,14 @@ export interface ClientOptions {
   clientType?: string;
   /** sys.version in the handshake (the server's checkClient may refuse it: code 501). Default: the library version. */
   clientVersion?: string;
-  /** Options for wx.connectSocket. Default { tcpNoDelay: true }. */
+  /** wx.connectSocket's tcpNoDelay. Default true. */
+  tcpNoDelay?: boolean;
+  /**
+   * wx.connectSocket's perMessageDeflate (base library 2.8.0+): offer compression; the gateway passes
+   * the offer to Pomelo, whose answer decides. Default false.
+   */
+  perMessageDeflate?: boolean;
+  /** More options for wx.connectSocket; they win over tcpNoDelay and perMessageDeflate. Default {}. */
   socketOptions?: SocketOptions;
   /** Route of the gate query. Default "gate.gateHandler.queryEntry". */
   gateRoute?: string;

@@ -192,7 +192,7 @@ function pbRead(rd, type, proto, root) {
   return m ? pbDecodeMsg(new Reader(rd.b, at, at + n), m, root) : utf8Decode(rd.b, at, at + n);
 }
 
-// Reconnect delay n (0-based): d = min(maxDelay, initialDelay * factor^n), minus up to jitter * d.
+// Delay n: d = min(maxDelay, initialDelay * factor^n), less up to jitter * d.
 function backoffDelay(attempt, o, random) {
   var d = Math.min(o.maxDelay, o.initialDelay * Math.pow(o.factor, attempt));
   return Math.round(d * (1 - o.jitter * (random || Math.random)()));
@@ -213,7 +213,7 @@ CP.open = function (user) {
   return new Promise(function (resolve, reject) {
     self.opened = resolve; self.rejectOpen = reject;
     if (to > 0) { self.timers.hs = setTimeout(function () { self.fail('handshake-timeout', 'HANDSHAKE_TIMEOUT', 'no handshake in ' + to + ' ms'); }, to); }
-    try { task = self.wx.connectSocket(merge(o.socketOptions, { url: self.url, fail: function (r) { failed(r && r.errMsg); } })); } catch (e) { return failed(e.message); }
+    try { task = self.wx.connectSocket(merge(merge({ tcpNoDelay: o.tcpNoDelay, perMessageDeflate: o.perMessageDeflate }, o.socketOptions), { url: self.url, fail: function (r) { failed(r && r.errMsg); } })); } catch (e) { return failed(e.message); }
     if (self.state === 'closed') { return; }
     if (!task || !task.onOpen) { return failed('no SocketTask'); }
     self.task = task;
@@ -284,7 +284,7 @@ function pomeloProtos(p) {
   return true;
 }
 
-// Heartbeat: one every interval. Nothing received for heartbeatTimeoutFactor (2) intervals
+// Heartbeat every interval. Nothing received for heartbeatTimeoutFactor (2) intervals
 // closes the connection with cause 'heartbeat-timeout'.
 CP.beat = function () {
   var self = this;
@@ -379,7 +379,7 @@ CP.finish = function (code, reason, cause) {
 
 var DEFAULTS = {
   requestTimeout: 10000, handshakeTimeout: 10000, heartbeatTimeoutFactor: 2, closeWait: 3000, protobuf: true,
-  clientType: 'wx-websocket', clientVersion: VERSION, socketOptions: { tcpNoDelay: true },
+  clientType: 'wx-websocket', clientVersion: VERSION, tcpNoDelay: true, perMessageDeflate: false, socketOptions: {},
   gateRoute: 'gate.gateHandler.queryEntry', entryRoute: 'connector.entryHandler.entry',
   reconnect: { enabled: true, initialDelay: 1000, maxDelay: 30000, factor: 2, jitter: 0.5, maxAttempts: 0 }
 };
@@ -426,7 +426,7 @@ P.connect = function (url, opts, main) {
 
 // Connects to url and handshakes; resolves with the handshake's user data.
 P.init = function (opts) { return this.start({ kind: 'url', opts: opts || {} }, 'url'); };
-// Asks the gate for a connector, maps {host, port} through urlTemplate, connects, calls entry.
+// Gate query, {host, port} through urlTemplate, connect, then entry.
 P.connectViaGate = function (opts) { return this.start({ kind: 'gate', opts: opts || {} }, 'gateUrl'); };
 
 P.start = function (t, need) {
@@ -475,7 +475,7 @@ P.viaGate = function (t) {
   }).then(function (res) { found.entry = res; return found; });
 };
 
-// Fills {port} and {host} from the gate's answer (or calls a template function).
+// Fills {port} and {host} from the gate answer, or calls the template.
 function mapEntryUrl(template, a) {
   if (typeof template === 'function') { return template(a); }
   if (!template) { throw perr('BAD_ARGUMENT', 'no urlTemplate, e.g. wss://game.example.com/ws/{port}/'); }
@@ -550,7 +550,7 @@ var main, api = module.exports = {
   }
 };
 
-// The default client, on the global wx, made on first use: pomelo.init(...), pomelo.on(...)
+// The default client on the global wx, made on first use: pomelo.init(...)
 ['init', 'connectViaGate', 'request', 'notify', 'on', 'off', 'disconnect'].forEach(function (k) {
   api[k] = function () {
     var c = main || (main = new Client()), r = c[k].apply(c, arguments);

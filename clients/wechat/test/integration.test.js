@@ -77,6 +77,17 @@ test('connectViaGate through the gateway, then entry, echo, a push and a notify'
   await assert.rejects(client.request(ECHO, {}), { code: 'NOT_CONNECTED' });
 });
 
+test('perMessageDeflate: the offer goes through the gateway to Pomelo, whose answer the client gets; large bodies echo intact', { timeout: 60000 }, async () => {
+  const A = await instance('A', { heartbeat: 1 });
+  const { wx, client } = newClient({ perMessageDeflate: true });
+  await client.init({ url: urlFor(A.ports.connector) });
+  const task = wx.tasks[wx.tasks.length - 1];
+  assert.match(task.ws.extensions, /permessage-deflate/, 'extensions negotiated through the gateway');
+  const state = { players: Array.from({ length: 100 }, (_, i) => ({ uid: 100000 + i, name: 'player-' + i, guild: 'guild-of-the-north-wind' })) };
+  for (let i = 0; i < 5; i++) assert.deepEqual(await client.request(ECHO, Object.assign({ seq: i }, state)), { code: 200, msg: Object.assign({ seq: i }, state) });
+  await client.disconnect();
+});
+
 test('heartbeat: survives more than 2x the interval, and a silent server times out', { timeout: 60000 }, async () => {
   const A = await instance('A', { heartbeat: 1 });
   const { wx, client } = newClient();

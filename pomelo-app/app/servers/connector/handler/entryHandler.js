@@ -72,3 +72,34 @@ EntryHandler.prototype.kick = function (msg, session, next) {
 EntryHandler.prototype.notifyMe = function (msg, session, next) {
   pushTo(this.app, session, 'onNotify', { msg: clientMsg(msg) }, () => next());
 };
+
+// connector.entryHandler.whoami -> {code:200, peer, forwardedFor, realIp, player}.
+// Behind the gateway the socket's peer is the gateway; the player's own address is in the
+// WebSocket upgrade request the gateway sent, as X-Forwarded-For (its last entry is the address
+// the gateway saw, from the TCP peer, the PROXY protocol or a trusted proxy) and X-Real-IP.
+EntryHandler.prototype.whoami = function (msg, session, next) {
+  const full = this.app.get('sessionService').get(session.id);
+  const socket = full && full.__socket__;
+  const upgrade = socket && socket.socket && socket.socket.upgradeReq;
+  const headers = (upgrade && upgrade.headers) || {};
+  const peer = socket && socket.remoteAddress ? socket.remoteAddress.ip : null;
+  next(null, {
+    code: 200,
+    peer,
+    forwardedFor: headers['x-forwarded-for'] || null,
+    realIp: headers['x-real-ip'] || null,
+    player: playerAddress(headers, peer),
+  });
+};
+
+// The player's address: X-Real-IP when the gateway set it, else the last X-Forwarded-For entry,
+// else the socket's peer (no proxy in front).
+function playerAddress(headers, peer) {
+  if (headers['x-real-ip']) return headers['x-real-ip'];
+  const forwarded = headers['x-forwarded-for'];
+  if (forwarded) {
+    const entries = forwarded.split(',').map((s) => s.trim()).filter(Boolean);
+    if (entries.length) return entries[entries.length - 1];
+  }
+  return peer;
+}

@@ -75,6 +75,12 @@ public class GatewayProperties {
 	@NestedConfigurationProperty
 	private final AccessLogProperties accessLog = new AccessLogProperties();
 
+	/**
+	 * Which WeChat mini-programs may connect, by the appid in their Referer. Off by default.
+	 */
+	@NestedConfigurationProperty
+	private final WeChatRefererProperties wechatReferer = new WeChatRefererProperties();
+
 	/** The prefix of every property of this tree. */
 	public static final String PREFIX = "pomelo.gateway";
 
@@ -88,6 +94,10 @@ public class GatewayProperties {
 
 	public AccessLogProperties getAccessLog() {
 		return this.accessLog;
+	}
+
+	public WeChatRefererProperties getWechatReferer() {
+		return this.wechatReferer;
 	}
 
 	public List<StaticRoute> getRoutes() {
@@ -501,6 +511,15 @@ public class GatewayProperties {
 		private Duration closeGrace = Duration.ofSeconds(5);
 
 		/**
+		 * WebSocket extensions whose offer goes through to the backend, which then decides (RFC 6455 9.1).
+		 * The tunnel passes frames byte for byte, so an extension works end to end only if the gateway
+		 * knows how it uses the reserved bits: permessage-deflate (RFC 7692) sets RSV1 on the first frame
+		 * of a compressed message. Any other name here is forwarded, and its frames then fail as protocol
+		 * errors if they set a reserved bit.
+		 */
+		private List<String> extensions = new ArrayList<>(List.of("permessage-deflate"));
+
+		/**
 		 * How often sessions are checked against their idle timeout; a session closes at most this much
 		 * later than its timeout.
 		 */
@@ -589,6 +608,14 @@ public class GatewayProperties {
 
 		public void setDrainPeriod(Duration drainPeriod) {
 			this.drainPeriod = drainPeriod;
+		}
+
+		public List<String> getExtensions() {
+			return this.extensions;
+		}
+
+		public void setExtensions(List<String> extensions) {
+			this.extensions = extensions;
 		}
 
 		public Duration getCloseGrace() {
@@ -692,6 +719,36 @@ public class GatewayProperties {
 		 * Most requests per connection awaiting their response; beyond it the oldest is forgotten.
 		 */
 		private int maxInFlightRequests = 1024;
+
+		/**
+		 * Whether to inflate messages compressed with permessage-deflate to read their Pomelo headers.
+		 * Off, they are relayed and counted as opaque: inflating costs CPU for every compressed byte and
+		 * about 40 KB of native memory per direction of each compressed session (docs/metrics.md has the
+		 * measured figures).
+		 */
+		private boolean inflate = false;
+
+		/**
+		 * Most bytes one compressed message may inflate to; past it the observer stops inflating that
+		 * direction of the session, which bounds what a deflate bomb costs.
+		 */
+		private DataSize maxInflatedMessage = DataSize.ofMegabytes(1);
+
+		public boolean isInflate() {
+			return this.inflate;
+		}
+
+		public void setInflate(boolean inflate) {
+			this.inflate = inflate;
+		}
+
+		public DataSize getMaxInflatedMessage() {
+			return this.maxInflatedMessage;
+		}
+
+		public void setMaxInflatedMessage(DataSize maxInflatedMessage) {
+			this.maxInflatedMessage = maxInflatedMessage;
+		}
 
 		public boolean isObserve() {
 			return this.observe;

@@ -56,6 +56,9 @@ final class ConnectionMetrics implements SessionListener, ApplicationListener<Re
 	public void opened(RelaySession session) {
 		RouteMeters route = route(session.routeId());
 		route.opened.increment();
+		if (session.compressed()) {
+			route.compressed.increment();
+		}
 		route.traffic.opened(session);
 	}
 
@@ -82,8 +85,8 @@ final class ConnectionMetrics implements SessionListener, ApplicationListener<Re
 	@Override
 	public void handshakeFailed(String routeId, String reason) {
 		Counter.builder("pomelo.gateway.handshake.failures")
-			.description("Client upgrades refused before a session existed, by reason (backend_unreachable, "
-					+ "backend_refused, timeout, over_limit, not_websocket)")
+			.description("Client upgrades answered with an HTTP status instead of 101, by reason: the value of "
+					+ "the X-Pomelo-Gateway-Error header")
 			.tag("route", routeId)
 			.tag("reason", reason)
 			.register(this.meters)
@@ -132,6 +135,8 @@ final class ConnectionMetrics implements SessionListener, ApplicationListener<Re
 
 		final Counter opened;
 
+		final Counter compressed;
+
 		final Timer duration;
 
 		final RouteTraffic traffic = new RouteTraffic();
@@ -140,6 +145,10 @@ final class ConnectionMetrics implements SessionListener, ApplicationListener<Re
 			this.id = id;
 			this.opened = Counter.builder("pomelo.gateway.connections.opened")
 				.description("Sessions opened: the backend and then the client completed their WebSocket handshakes")
+				.tag("route", id)
+				.register(meters);
+			this.compressed = Counter.builder("pomelo.gateway.connections.compressed")
+				.description("Sessions opened with permessage-deflate negotiated between client and backend")
 				.tag("route", id)
 				.register(meters);
 			this.duration = Timer.builder("pomelo.gateway.session.duration")

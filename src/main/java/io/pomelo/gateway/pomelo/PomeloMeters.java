@@ -42,6 +42,9 @@ final class PomeloMeters {
 
 	private final Counter[] invalid = new Counter[2];
 
+	// Per direction: compressed messages inflated and read, counted as opaque, and inflates given up.
+	private final Counter[][] compressed = new Counter[2][3];
+
 	private final Counter kicks;
 
 	private final Counter evicted;
@@ -72,6 +75,17 @@ final class PomeloMeters {
 				.tags(this.routeTag)
 				.tag("direction", way.tag())
 				.register(registry);
+			String[] reads = { "inflated", "opaque", "given_up" };
+			for (int read = 0; read < reads.length; read++) {
+				this.compressed[direction][read] = Counter.builder("pomelo.gateway.pomelo.compressed.messages")
+					.description("Messages compressed with permessage-deflate: inflated to read their Pomelo "
+							+ "headers, counted as opaque (pomelo.gateway.pomelo.inflate off, or given up), and "
+							+ "inflates given up (over max-inflated-message, or not deflate)")
+					.tags(this.routeTag)
+					.tag("direction", way.tag())
+					.tag("read", reads[read])
+					.register(registry);
+			}
 		}
 		for (int type = 0; type < MESSAGE_TYPES.length; type++) {
 			this.messages[type] = Counter.builder("pomelo.gateway.pomelo.messages")
@@ -109,6 +123,15 @@ final class PomeloMeters {
 
 	void countInvalid(Direction direction) {
 		this.invalid[direction.ordinal()].increment();
+	}
+
+	/** Counts a compressed message, inflated or opaque. */
+	void countCompressed(Direction direction, boolean inflated) {
+		this.compressed[direction.ordinal()][inflated ? 0 : 1].increment();
+	}
+
+	void countInflateGivenUp(Direction direction) {
+		this.compressed[direction.ordinal()][2].increment();
 	}
 
 	void countKick() {

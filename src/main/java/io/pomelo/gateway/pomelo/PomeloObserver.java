@@ -3,6 +3,7 @@ package io.pomelo.gateway.pomelo;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Timer;
 
@@ -44,17 +45,26 @@ final class PomeloObserver implements FrameObserver {
 
 	private Map<Integer, String> dictionary = Map.of();
 
-	private final Stream[] streams = { new Stream(Direction.UP), new Stream(Direction.DOWN) };
+	private final Stream[] streams;
 
 	PomeloObserver(PomeloMeters meters, int maxInFlight) {
+		this(meters, maxInFlight, null, null);
+	}
+
+	/**
+	 * @param up inflates compressed messages from the client, or {@code null} to count them as opaque
+	 * @param down the same for messages from the backend
+	 */
+	PomeloObserver(PomeloMeters meters, int maxInFlight, MessageInflater up, MessageInflater down) {
 		this.meters = meters;
 		this.inFlight = new InFlightRequests(maxInFlight);
 		this.routes = new RouteCache(meters);
+		this.streams = new Stream[] { new Stream(Direction.UP, up), new Stream(Direction.DOWN, down) };
 	}
 
 	@Override
-	public void frameStart(Direction direction, int opcode, boolean fin, long length) {
-		this.streams[direction.ordinal()].frameStart(opcode, fin);
+	public void frameStart(Direction direction, int opcode, boolean fin, boolean compressed, long length) {
+		this.streams[direction.ordinal()].frameStart(opcode, fin, compressed);
 	}
 
 	@Override
@@ -71,6 +81,9 @@ final class PomeloObserver implements FrameObserver {
 	public void closed() {
 		this.meters.countUnansweredAtClose(this.inFlight.size());
 		this.inFlight.clear();
+		for (Stream stream : this.streams) {
+			stream.close();
+		}
 	}
 
 	/** Requests of this session that await a response; for tests. */
@@ -188,6 +201,14 @@ final class PomeloObserver implements FrameObserver {
 
 		private final Direction direction;
 
+		// Null when compressed messages are counted as opaque instead of inflated.
+		private final MessageInflater inflater;
+
+		private final Consumer<FramePayload> inflated = this::plainPayload;
+
+		// The message in flight is compressed: its payload goes through the inflater first.
+		private boolean compressed;
+
 		private final byte[] head = new byte[MESSAGE_HEAD];
 
 		private int mode = PACKAGE_HEADER;
@@ -208,12 +229,26 @@ final class PomeloObserver implements FrameObserver {
 
 		private int want;
 
-		Stream(Direction direction) {
+		Stream(Direction direction, MessageInflater inflater) {
 			this.direction = direction;
+			this.inflater = inflater;
 		}
 
-		void frameStart(int opcode, boolean fin) {
+		void frameStart(int opcode, boolean fin, boolean compressed) {
 			this.lastFrame = fin;
+			if (opcode != FrameObserver.CONTINUATION) {
+				this.compressed = compressed && this.inflater != null && !this.inflater.gaveUp();
+				if (compressed) {
+					PomeloObserver.this.meters.countCompressed(this.direction, this.compressed);
+					if (!this.compressed) {
+						this.mode = SKIP_MESSAGE;
+						return;
+					}
+				}
+			}
+			else if (compressed && !this.compressed) {
+				return;
+			}
 			if (opcode == FrameObserver.TEXT) {
 				PomeloObserver.this.meters.countInvalid(this.direction);
 				this.mode = SKIP_MESSAGE;
@@ -226,6 +261,30 @@ final class PomeloObserver implements FrameObserver {
 		}
 
 		void payload(FramePayload bytes) {
+			// The inflater sees every byte of a compressed message, even of one not worth reading: the
+			// messages after it are compressed against its bytes.
+			if (this.compressed && !this.inflater.inflate(bytes, this.inflated)) {
+				giveUp();
+				return;
+			}
+			if (!this.compressed) {
+				plainPayload(bytes);
+			}
+		}
+
+		private void giveUp() {
+			this.compressed = false;
+			this.mode = SKIP_MESSAGE;
+			PomeloObserver.this.meters.countInflateGivenUp(this.direction);
+		}
+
+		void close() {
+			if (this.inflater != null) {
+				this.inflater.close();
+			}
+		}
+
+		private void plainPayload(FramePayload bytes) {
 			int at = 0;
 			int end = bytes.length();
 			while (at < end) {
@@ -278,6 +337,9 @@ final class PomeloObserver implements FrameObserver {
 		void frameEnd() {
 			if (!this.lastFrame) {
 				return;
+			}
+			if (this.compressed && !this.inflater.endMessage(this.inflated)) {
+				giveUp();
 			}
 			boolean insidePackage = this.mode == COLLECT || this.mode == SKIP
 					|| (this.mode == PACKAGE_HEADER && this.headerBytes > 0);

@@ -19,7 +19,8 @@ class PomeloObserverConfiguration {
 	@Bean
 	PomeloObserverFactory pomeloObserverFactory(MeterRegistry meterRegistry, GatewayProperties properties) {
 		GatewayProperties.Pomelo pomelo = properties.getPomelo();
-		return new PomeloObserverFactory(meterRegistry, pomelo.getMaxRoutes(), pomelo.getMaxInFlightRequests());
+		return new PomeloObserverFactory(meterRegistry, pomelo.getMaxRoutes(), pomelo.getMaxInFlightRequests(),
+				pomelo.isInflate() ? pomelo.getMaxInflatedMessage().toBytes() : 0);
 	}
 
 }

@@ -12,6 +12,9 @@ public final class CloseCodes {
 	/** Going away: the other peer dropped, the session was idle too long, or the route was drained. */
 	public static final int GOING_AWAY = 1001;
 
+	/** A frame broke the protocol: a reserved bit that no negotiated extension allows. */
+	public static final int PROTOCOL_ERROR = 1002;
+
 	/** A frame exceeded the route's maximum payload. */
 	public static final int MESSAGE_TOO_BIG = 1009;
 

@@ -1,7 +1,9 @@
 package io.pomelo.gateway.relay;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 
 /**
  * Reads {@code Sec-WebSocket-Extensions} values (RFC 6455 9.1): a comma-separated list of extensions,
@@ -23,6 +25,33 @@ final class Extensions {
 			}
 		}
 		return true;
+	}
+
+	/** The per-message compression extension (RFC 7692), the one whose frames the tunnel understands. */
+	static final String PERMESSAGE_DEFLATE = "permessage-deflate";
+
+	/**
+	 * The part of a client's offer that names an allowed extension, each entry as the client wrote it,
+	 * parameters included.
+	 * @return the offer to forward, or {@code null} when nothing of it is allowed
+	 */
+	static String allowed(String offer, Collection<String> allowed) {
+		if (offer == null || allowed.isEmpty()) {
+			return null;
+		}
+		StringJoiner kept = new StringJoiner(", ");
+		for (String extension : offer.split(",")) {
+			String name = name(extension);
+			if (!name.isEmpty() && allowed.stream().anyMatch(name::equalsIgnoreCase)) {
+				kept.add(extension.trim());
+			}
+		}
+		return (kept.length() == 0) ? null : kept.toString();
+	}
+
+	/** Whether the backend's answer turned on per-message compression. */
+	static boolean compresses(String answer) {
+		return answer != null && offers(answer, PERMESSAGE_DEFLATE);
 	}
 
 	/** Whether an offer names the extension. */

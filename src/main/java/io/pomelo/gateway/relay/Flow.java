@@ -35,10 +35,10 @@ final class Flow {
 
 	private String pendingReason;
 
-	Flow(Tunnel tunnel, Direction direction, int maxFramePayload, FrameObserver observer) {
+	Flow(Tunnel tunnel, Direction direction, int maxFramePayload, boolean compressed, FrameObserver observer) {
 		this.tunnel = tunnel;
 		this.direction = direction;
-		this.tracker = new FrameTracker(direction, maxFramePayload, observer);
+		this.tracker = new FrameTracker(direction, maxFramePayload, compressed, observer);
 	}
 
 	void connect(TunnelEnd source, TunnelEnd sink) {
@@ -117,7 +117,10 @@ final class Flow {
 	private void act(FrameTracker.Stop stop) {
 		switch (stop) {
 			case CLOSE -> this.tunnel.closeFrameReceived(this, this.tracker.closeCode());
-			case TOO_BIG -> this.tunnel.frameTooBig(this, this.tracker.limitBrokeAFrame());
+			case TOO_BIG -> this.tunnel.frameRefused(this, this.tracker.limitBrokeAFrame(), CloseCodes.MESSAGE_TOO_BIG,
+					"message too big");
+			case PROTOCOL_ERROR -> this.tunnel.frameRefused(this, this.tracker.limitBrokeAFrame(),
+					CloseCodes.PROTOCOL_ERROR, "reserved bit set");
 			case BOUNDARY -> this.tunnel.boundaryReached(this);
 			default -> throw new IllegalStateException("unexpected tracker stop " + stop);
 		}

@@ -9,6 +9,10 @@ package io.pomelo.gateway.relay;
  * <p>
  * Per direction the calls come in the order {@code frameStart}, zero or more {@code payload},
  * {@code frameEnd}. Control frames (ping, pong, close) are not shown: they carry no application data.
+ * <p>
+ * When a session negotiated permessage-deflate (RFC 7692), a message may be compressed: its frames are
+ * shown with {@code compressed} set, and their payload is the deflated bytes as on the wire. An
+ * observer that reads application bytes inflates them or skips the message.
  */
 public interface FrameObserver {
 
@@ -30,9 +34,10 @@ public interface FrameObserver {
 	 * @param direction which way the frame travels
 	 * @param opcode {@link #TEXT}, {@link #BINARY} or {@link #CONTINUATION}
 	 * @param fin whether this frame ends its message
-	 * @param length the frame's payload length
+	 * @param compressed whether the frame belongs to a message compressed with permessage-deflate
+	 * @param length the frame's payload length on the wire
 	 */
-	default void frameStart(Direction direction, int opcode, boolean fin, long length) {
+	default void frameStart(Direction direction, int opcode, boolean fin, boolean compressed, long length) {
 	}
 
 	/** The next bytes of the current frame's payload, unmasked. */

@@ -24,9 +24,9 @@ final class FrameObservers {
 		return new FrameObserver() {
 
 			@Override
-			public void frameStart(Direction direction, int opcode, boolean fin, long length) {
+			public void frameStart(Direction direction, int opcode, boolean fin, boolean compressed, long length) {
 				for (FrameObserver observer : all) {
-					observer.frameStart(direction, opcode, fin, length);
+					observer.frameStart(direction, opcode, fin, compressed, length);
 				}
 			}
 

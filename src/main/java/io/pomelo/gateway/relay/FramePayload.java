@@ -30,6 +30,14 @@ public final class FramePayload {
 		return this;
 	}
 
+	/**
+	 * Points this window at plain bytes: for an observer that hands on bytes it made itself, such as the
+	 * inflated form of a compressed message.
+	 */
+	public FramePayload plain(ByteBuf buffer, int offset, int length) {
+		return set(buffer, offset, length, 0, 0);
+	}
+
 	/** How many payload bytes this window holds. */
 	public int length() {
 		return this.length;

@@ -28,7 +28,13 @@ final class FrameTracker {
 		TOO_BIG,
 
 		/** The stream is at a frame boundary at the returned position, as {@link #stopAtBoundary()} asked. */
-		BOUNDARY
+		BOUNDARY,
+
+		/**
+		 * A frame with a reserved bit that no negotiated extension allows begins at the returned position
+		 * (see {@link #limitBrokeAFrame()}).
+		 */
+		PROTOCOL_ERROR
 
 	}
 
@@ -48,6 +54,12 @@ final class FrameTracker {
 	private final long maxPayload;
 
 	private final FrameObserver observer;
+
+	// permessage-deflate was negotiated: RSV1 may mark the first frame of a message as compressed.
+	private final boolean compression;
+
+	// The message in flight is compressed (RSV1 on its first frame); its continuations are too.
+	private boolean compressedMessage;
 
 	private final FramePayload view = new FramePayload();
 
@@ -87,6 +99,11 @@ final class FrameTracker {
 	private long bytes;
 
 	FrameTracker(Direction direction, long maxPayload, FrameObserver observer) {
+		this(direction, maxPayload, false, observer);
+	}
+
+	FrameTracker(Direction direction, long maxPayload, boolean compression, FrameObserver observer) {
+		this.compression = compression;
 		this.direction = direction;
 		this.maxPayload = maxPayload;
 		this.observer = observer;
@@ -115,9 +132,10 @@ final class FrameTracker {
 				if (this.headerLength < this.headerNeed) {
 					return position;
 				}
-				if (!beginFrame()) {
+				Stop refused = beginFrame();
+				if (refused != Stop.NONE) {
 					this.state = ENDED;
-					this.stop = Stop.TOO_BIG;
+					this.stop = refused;
 					this.limitBrokeAFrame = this.frameStart < 0;
 					return (this.frameStart < 0) ? from : this.frameStart;
 				}
@@ -202,11 +220,22 @@ final class FrameTracker {
 
 	/**
 	 * Reads the complete header.
-	 * @return {@code false} when the frame is over the payload limit
+	 * @return {@link Stop#NONE}, or why the frame may not pass
 	 */
-	private boolean beginFrame() {
+	private Stop beginFrame() {
 		boolean fin = (this.header[0] & 0x80) != 0;
 		this.opcode = this.header[0] & 0x0F;
+		int reserved = this.header[0] & 0x70;
+		boolean startsMessage = this.opcode == FrameObserver.TEXT || this.opcode == FrameObserver.BINARY;
+		// RFC 7692 7.2.3.1: RSV1 on the first frame of a message, and only when deflate was negotiated.
+		if (reserved != 0 && !(reserved == 0x40 && this.compression && startsMessage)) {
+			this.headerLength = 0;
+			this.headerNeed = 2;
+			return Stop.PROTOCOL_ERROR;
+		}
+		if (startsMessage) {
+			this.compressedMessage = reserved != 0;
+		}
 		int length = this.header[1] & 0x7F;
 		int at = 2;
 		long payload = length;
@@ -226,7 +255,7 @@ final class FrameTracker {
 		this.headerLength = 0;
 		this.headerNeed = 2;
 		if (payload < 0 || payload > this.maxPayload) {
-			return false;
+			return Stop.TOO_BIG;
 		}
 		this.remaining = payload;
 		this.payloadRead = 0;
@@ -239,10 +268,10 @@ final class FrameTracker {
 		else {
 			this.frames++;
 			if (this.data) {
-				this.observer.frameStart(this.direction, this.opcode, fin, payload);
+				this.observer.frameStart(this.direction, this.opcode, fin, this.compressedMessage, payload);
 			}
 		}
-		return true;
+		return Stop.NONE;
 	}
 
 	private void payload(ByteBuf buffer, int position, int count) {

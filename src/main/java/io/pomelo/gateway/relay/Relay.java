@@ -14,6 +14,7 @@ import io.pomelo.gateway.admission.ClientAddressResolver;
 import io.pomelo.gateway.admission.ClientEvents;
 import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteIndex;
+import io.pomelo.gateway.security.WeChatRefererPolicy;
 
 /**
  * What every handshake on the data port shares: the route index, admission, the client address
@@ -47,9 +48,14 @@ public final class Relay {
 
 	private final ClientEvents events;
 
+	private final List<String> extensions;
+
+	private final WeChatRefererPolicy referer;
+
 	Relay(RouteIndex routes, AdmissionControl admission, ClientAddressResolver resolver, BackendConnector connector,
 			SessionRegistry registry, List<FrameObserverFactory> observers, BooleanSupplier draining,
-			Duration handshakeTimeout, Duration closeGrace, int maxHeaderCount, ClientEvents events) {
+			Duration handshakeTimeout, Duration closeGrace, int maxHeaderCount, List<String> extensions,
+			WeChatRefererPolicy referer, ClientEvents events) {
 		this.routes = routes;
 		this.admission = admission;
 		this.resolver = resolver;
@@ -61,6 +67,17 @@ public final class Relay {
 		this.closeGrace = closeGrace;
 		this.maxHeaderCount = maxHeaderCount;
 		this.events = events;
+		this.extensions = List.copyOf(extensions);
+		this.referer = referer;
+	}
+
+	WeChatRefererPolicy referer() {
+		return this.referer;
+	}
+
+	/** The part of a client's extension offer that goes to the backend, or {@code null}. */
+	String forwardedExtensions(String offer) {
+		return Extensions.allowed(offer, this.extensions);
 	}
 
 	RouteIndex routes() {

@@ -12,6 +12,7 @@ import io.pomelo.gateway.admission.ClientAddressResolver;
 import io.pomelo.gateway.admission.ClientEvents;
 import io.pomelo.gateway.config.GatewayProperties;
 import io.pomelo.gateway.route.RouteIndex;
+import io.pomelo.gateway.security.WeChatRefererPolicy;
 
 /**
  * The relay: admission, the backend connector, the session registry, and the handlers that the data
@@ -64,7 +65,8 @@ class RelayConfiguration {
 			ObjectProvider<ClientEvents> clientEvents) {
 		return new Relay(routeIndex, admissionControl, clientAddressResolver, backendConnector, sessionRegistry,
 				observers.orderedStream().toList(), drain::draining, properties.getRelay().getHandshakeTimeout(),
-				properties.getRelay().getCloseGrace(), properties.getLimits().getMaxHeaderCount(), clientEvents.getIfAvailable(() -> ClientEvents.NONE));
+				properties.getRelay().getCloseGrace(), properties.getLimits().getMaxHeaderCount(),
+				properties.getRelay().getExtensions(), WeChatRefererPolicy.of(properties.getWechatReferer()), clientEvents.getIfAvailable(() -> ClientEvents.NONE));
 	}
 
 	/**

@@ -20,6 +20,11 @@ import java.util.function.BiConsumer;
  */
 public final class RelaySession {
 
+	// The Sec-WebSocket-Extensions both peers agreed on, or null.
+	private final String extensions;
+
+	private final boolean compressed;
+
 	private final String id;
 
 	private final String routeId;
@@ -54,6 +59,12 @@ public final class RelaySession {
 	private long quietSinceNanos;
 
 	RelaySession(String id, String routeId, String clientAddress, URI backend, Duration idleTimeout) {
+		this(id, routeId, clientAddress, backend, idleTimeout, null);
+	}
+
+	RelaySession(String id, String routeId, String clientAddress, URI backend, Duration idleTimeout, String extensions) {
+		this.extensions = extensions;
+		this.compressed = Extensions.compresses(extensions);
 		this.id = id;
 		this.routeId = routeId;
 		this.clientAddress = clientAddress;
@@ -61,6 +72,19 @@ public final class RelaySession {
 		this.openedAt = Instant.now();
 		this.openedNanos = System.nanoTime();
 		this.idleTimeoutNanos = idleTimeout.toNanos();
+	}
+
+	/** Whether the session negotiated permessage-deflate, so that its messages may be compressed. */
+	public boolean compressed() {
+		return this.compressed;
+	}
+
+	/**
+	 * The {@code Sec-WebSocket-Extensions} the backend answered and the client got, parameters included,
+	 * or {@code null} when none was negotiated.
+	 */
+	public String extensions() {
+		return this.extensions;
 	}
 
 	public String id() {

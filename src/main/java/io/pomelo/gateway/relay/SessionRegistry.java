@@ -30,8 +30,13 @@ public class SessionRegistry {
 	}
 
 	RelaySession open(String routeId, String clientAddress, java.net.URI backend, java.time.Duration idleTimeout) {
+		return open(routeId, clientAddress, backend, idleTimeout, null);
+	}
+
+	RelaySession open(String routeId, String clientAddress, java.net.URI backend, java.time.Duration idleTimeout,
+			String extensions) {
 		RelaySession session = new RelaySession(this.instancePrefix + Long.toString(this.sequence.incrementAndGet(), 36),
-				routeId, clientAddress, backend, idleTimeout);
+				routeId, clientAddress, backend, idleTimeout, extensions);
 		this.sessions.put(session.id(), session);
 		for (SessionListener listener : this.listeners) {
 			listener.opened(session);

@@ -60,14 +60,22 @@ final class Tunnel {
 
 	Tunnel(RelaySession session, FrameObserver observer, Runnable onEnd, Channel client, Channel backend,
 			int maxFramePayload, long closeGraceNanos) {
+		this(session, observer, onEnd, client, backend, maxFramePayload, false, closeGraceNanos);
+	}
+
+	/**
+	 * @param compressed permessage-deflate was negotiated: RSV1 may mark the first frame of a message
+	 */
+	Tunnel(RelaySession session, FrameObserver observer, Runnable onEnd, Channel client, Channel backend,
+			int maxFramePayload, boolean compressed, long closeGraceNanos) {
 		this.session = session;
 		this.observer = observer;
 		this.onEnd = onEnd;
 		this.closeGraceNanos = closeGraceNanos;
 		this.client = new TunnelEnd(this, Side.CLIENT, client, false);
 		this.backend = new TunnelEnd(this, Side.BACKEND, backend, true);
-		this.up = new Flow(this, Direction.UP, maxFramePayload, observer);
-		this.down = new Flow(this, Direction.DOWN, maxFramePayload, observer);
+		this.up = new Flow(this, Direction.UP, maxFramePayload, compressed, observer);
+		this.down = new Flow(this, Direction.DOWN, maxFramePayload, compressed, observer);
 		this.up.connect(this.client, this.backend);
 		this.down.connect(this.backend, this.client);
 		this.client.connect(this.up, this.down);
@@ -83,13 +91,15 @@ final class Tunnel {
 	 * @param early bytes the client sent before its 101, or {@code null}
 	 */
 	static Tunnel start(RelaySession session, FrameObserver observer, Runnable onEnd, Channel client,
-			Channel backend, int maxFramePayload, long closeGraceNanos, ByteBuf switchingProtocols, ByteBuf early) {
+			Channel backend, int maxFramePayload, boolean compressed, long closeGraceNanos, ByteBuf switchingProtocols,
+			ByteBuf early) {
 		if (client.eventLoop() != backend.eventLoop() || !client.eventLoop().inEventLoop()) {
 			ReferenceCountUtil.release(switchingProtocols);
 			ReferenceCountUtil.release(early);
 			throw new IllegalStateException("both channels must share the calling event loop");
 		}
-		Tunnel tunnel = new Tunnel(session, observer, onEnd, client, backend, maxFramePayload, closeGraceNanos);
+		Tunnel tunnel = new Tunnel(session, observer, onEnd, client, backend, maxFramePayload, compressed,
+				closeGraceNanos);
 		tunnel.install(switchingProtocols, early);
 		return tunnel;
 	}
@@ -192,19 +202,20 @@ final class Tunnel {
 	}
 
 	/**
-	 * A frame over the limit began in the flow: neither side gets any more of it, both get 1009 where
-	 * they are at a frame boundary, and a sink that already got part of the frame is simply closed.
+	 * A frame the gateway will not pass began in the flow (over the payload limit: 1009; a reserved bit
+	 * no extension allows: 1002): neither side gets any more of it, both get the close where they are at
+	 * a frame boundary, and a sink that already got part of the frame is simply closed.
 	 */
-	void frameTooBig(Flow flow, boolean limitBrokeAFrame) {
+	void frameRefused(Flow flow, boolean limitBrokeAFrame, int code, String reason) {
 		flow.stopForwarding();
-		this.session.recordClose(Side.GATEWAY, CloseCodes.MESSAGE_TOO_BIG);
+		this.session.recordClose(Side.GATEWAY, code);
 		// The source's close is decided first: closing the sink may report it gone at once.
-		sendClose(flow.source().sent(), CloseCodes.MESSAGE_TOO_BIG, "message too big");
+		sendClose(flow.source().sent(), code, reason);
 		if (limitBrokeAFrame) {
 			closeSocket(flow.sink());
 		}
 		else if (!flow.closeSent() && !flow.sink().inactive()) {
-			writeClose(flow, CloseCodes.MESSAGE_TOO_BIG, "message too big");
+			writeClose(flow, code, reason);
 		}
 		startClosing();
 	}

@@ -117,11 +117,17 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 			refuse(ctx, route.id(), HandshakeRefusal.of(RefusalReason.SHUTTING_DOWN, "gateway is shutting down; connect again"));
 			return;
 		}
-		// 5. Who the client is, as the limits, the registry and the backend's headers see it.
 		HttpHeaders headers = request.headers();
+		// 5. The route's client policy: which WeChat mini-programs may connect.
+		String forbidden = this.relay.referer().refusal(route.id(), headers.get(HttpHeaderNames.REFERER));
+		if (forbidden != null) {
+			refuse(ctx, route.id(), HandshakeRefusal.of(RefusalReason.FORBIDDEN, forbidden));
+			return;
+		}
+		// 6. Who the client is, as the limits, the registry and the backend's headers see it.
 		ClientAddress peer = this.connection.client();
 		ClientAddress client = this.relay.resolver().fromRequest(peer, headers.get("X-Forwarded-For"));
-		// 6. Admission: gateway, route and address limits, and the address's handshake rate.
+		// 7. Admission: gateway, route and address limits, and the address's handshake rate.
 		AdmissionDecision decision = this.relay.admission()
 			.admitSession(route.id(), route.limits().maxConnections(), client, System.nanoTime());
 		if (decision instanceof AdmissionDecision.Refusal refusal) {
@@ -129,9 +135,9 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		SessionTicket ticket = (SessionTicket) decision;
-		// 7. The target: the next one round-robin, or the port the path names.
+		// 8. The target: the next one round-robin, or the port the path names.
 		BackendTarget target = route.chooseTarget(path, query);
-		// 8. The backend handshake; the client reads nothing more until the tunnel takes over.
+		// 9. The backend handshake; the client reads nothing more until the tunnel takes over.
 		removeHttpCodec(ctx);
 		ctx.channel().config().setAutoRead(false);
 		String host = headers.get(HttpHeaderNames.HOST);
@@ -140,7 +146,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 				this.connection.tls() ? "https" : "http", host, client.ip());
 		this.pending = new PendingSession(this.relay, ctx, route, target, client,
 				headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY), headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
-				null, ticket);
+				this.relay.forwardedExtensions(String.join(",", headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))),
+				ticket);
 		this.pending.start(headers, forwarded);
 	}
 

@@ -145,6 +145,53 @@ class FrameTrackerTests {
 	}
 
 	@Test
+	void withDeflateRsv1MarksACompressedMessageWhoseFramesTheObserverSeesAsCompressed() {
+		Random random = new Random(6);
+		byte[] compressed = rsv(0x40, WireFeed.encode(FrameObserver.TEXT, false, new byte[50], true, random));
+		byte[] rest = WireFeed.encode(FrameObserver.CONTINUATION, true, new byte[20], true, random);
+		byte[] plain = WireFeed.encode(FrameObserver.BINARY, true, new byte[30], true, random);
+		byte[] all = concat(compressed, rest, plain);
+		java.util.List<String> shown = new java.util.ArrayList<>();
+		FrameObserver observer = new FrameObserver() {
+			@Override
+			public void frameStart(Direction direction, int opcode, boolean fin, boolean compressed, long length) {
+				shown.add(length + (compressed ? " compressed" : " plain"));
+			}
+		};
+		FrameTracker tracker = new FrameTracker(Direction.UP, 1000, true, observer);
+		assertThat(tracker.scan(Unpooled.wrappedBuffer(all), 0, all.length)).isEqualTo(all.length);
+		assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.NONE);
+		assertThat(tracker.takeFrames()).isEqualTo(3);
+		assertThat(tracker.takeBytes()).as("wire payload bytes, compressed ones included").isEqualTo(100);
+		assertThat(shown).as("frames the observer saw").containsExactly("50 compressed", "20 compressed", "30 plain");
+	}
+
+	@Test
+	void aReservedBitThatNoExtensionAllowsIsAProtocolErrorAtItsFrame() {
+		Random random = new Random(7);
+		byte[] good = WireFeed.encode(FrameObserver.BINARY, true, new byte[10], true, random);
+		byte[] first = WireFeed.encode(FrameObserver.TEXT, false, new byte[10], true, random);
+		// RSV1 without deflate; RSV1 on a continuation or a control frame; RSV2 and RSV3 ever.
+		Object[][] cases = { { false, 0x40, good }, { true, 0x40, WireFeed.encode(FrameObserver.CONTINUATION, true, new byte[5], true, random), first },
+				{ true, 0x40, WireFeed.encode(PONG, true, new byte[2], true, random) }, { true, 0x20, good }, { true, 0x10, good } };
+		for (Object[] c : cases) {
+			boolean deflate = (boolean) c[0];
+			byte[] bad = rsv((int) c[1], ((byte[]) c[2]).clone());
+			byte[] before = (c.length > 3) ? (byte[]) c[3] : good;
+			byte[] all = concat(before, bad, good);
+			FrameTracker tracker = new FrameTracker(Direction.DOWN, 1000, deflate, FrameObserver.NONE);
+			assertThat(tracker.scan(Unpooled.wrappedBuffer(all), 0, all.length)).as("stop position").isEqualTo(before.length);
+			assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.PROTOCOL_ERROR);
+			assertThat(tracker.limitBrokeAFrame()).isFalse();
+		}
+	}
+
+	private static byte[] rsv(int bits, byte[] frame) {
+		frame[0] |= (byte) bits;
+		return frame;
+	}
+
+	@Test
 	void gatewayCloseFramesAreWellFormedAndMaskedOnlyTowardTheBackend() {
 		for (boolean masked : new boolean[] { false, true }) {
 			ByteBuf frame = CloseFrames.encode(Unpooled.buffer().alloc(), 1011, "backend connection lost", masked);
@@ -175,7 +222,7 @@ class FrameTrackerTests {
 		private ByteArrayOutputStream current;
 
 		@Override
-		public void frameStart(Direction direction, int opcode, boolean fin, long length) {
+		public void frameStart(Direction direction, int opcode, boolean fin, boolean compressed, long length) {
 			this.opcodes.add(opcode);
 			this.current = new ByteArrayOutputStream();
 		}

@@ -24,8 +24,23 @@ public final class WireFeed {
 	public WireFeed(FrameObserver observer, long seed, int maxPiece) {
 		this.random = new Random(seed);
 		this.maxPiece = maxPiece;
-		this.up = new FrameTracker(Direction.UP, Integer.MAX_VALUE, observer);
-		this.down = new FrameTracker(Direction.DOWN, Integer.MAX_VALUE, observer);
+		// As on a session that negotiated permessage-deflate: RSV1 may mark a message as compressed.
+		this.up = new FrameTracker(Direction.UP, Integer.MAX_VALUE, true, observer);
+		this.down = new FrameTracker(Direction.DOWN, Integer.MAX_VALUE, true, observer);
+	}
+
+	/** A frame from the client with RSV1 set as given: the first frame of a compressed message. */
+	public void client(int opcode, boolean fin, boolean rsv1, byte[] payload) {
+		byte[] wire = encode(opcode, fin, payload, true, this.random);
+		wire[0] |= rsv1 ? 0x40 : 0;
+		feed(this.up, wire);
+	}
+
+	/** A frame from the backend with RSV1 set as given. */
+	public void backend(int opcode, boolean fin, boolean rsv1, byte[] payload) {
+		byte[] wire = encode(opcode, fin, payload, false, this.random);
+		wire[0] |= rsv1 ? 0x40 : 0;
+		feed(this.down, wire);
 	}
 
 	/** A frame from the client: masked on the wire. */
@@ -36,6 +51,16 @@ public final class WireFeed {
 	/** A frame from the backend: unmasked on the wire. */
 	public void backend(int opcode, boolean fin, byte[] payload) {
 		feed(this.down, encode(opcode, fin, payload, false, this.random));
+	}
+
+	/** Frames from the client already in wire form ({@link #encode}), fed in one piece each. */
+	public void clientWire(byte[] wire) {
+		feed(this.up, wire);
+	}
+
+	/** Frames from the backend already in wire form, fed in one piece each. */
+	public void backendWire(byte[] wire) {
+		feed(this.down, wire);
 	}
 
 	private void feed(FrameTracker tracker, byte[] wire) {

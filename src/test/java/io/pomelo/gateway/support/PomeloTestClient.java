@@ -71,6 +71,11 @@ public final class PomeloTestClient implements AutoCloseable {
 		return new PomeloTestClient(WsTestClient.connect(uri, ssl));
 	}
 
+	/** Connects over its own WebSocket, opened with whatever options the test needs. */
+	public static PomeloTestClient over(WsTestClient ws) {
+		return new PomeloTestClient(ws);
+	}
+
 	/** The WebSocket underneath, for close codes and drops. */
 	public WsTestClient ws() {
 		return this.ws;

@@ -79,13 +79,27 @@ public final class WsTestClient implements AutoCloseable {
 	 * @param subprotocols offered subprotocols, comma separated, or {@code null}
 	 */
 	public static WsTestClient connect(URI uri, SslContext ssl, Map<String, String> headers, String subprotocols) {
+		return connect(uri, ssl, headers, subprotocols, false, null);
+	}
+
+	/**
+	 * Opens a connection and waits for the 101.
+	 * @param compress whether to offer permessage-deflate (and use it when the server agrees)
+	 * @param localAddress the loopback address to connect from, or {@code null} for any
+	 */
+	public static WsTestClient connect(URI uri, SslContext ssl, Map<String, String> headers, String subprotocols,
+			boolean compress, String localAddress) {
 		HttpClient client = HttpClient.create(ConnectionProvider.newConnection());
+		if (localAddress != null) {
+			client = client.bindAddress(() -> new java.net.InetSocketAddress(localAddress, 0));
+		}
 		if (ssl != null) {
 			client = client.secure((spec) -> spec.sslContext(ssl));
 		}
 		WebsocketClientSpec.Builder spec = WebsocketClientSpec.builder()
 			.handlePing(true)
-			.maxFramePayloadLength(64 * 1024 * 1024);
+			.maxFramePayloadLength(64 * 1024 * 1024)
+			.compress(compress);
 		if (subprotocols != null) {
 			spec.protocols(subprotocols);
 		}
@@ -137,6 +151,11 @@ public final class WsTestClient implements AutoCloseable {
 			kind = Kind.CONTINUATION;
 		}
 		return new Frame(kind, ByteBufUtil.getBytes(frame.content()), frame.isFinalFragment());
+	}
+
+	/** A header of the server's 101, or {@code null}. */
+	public String responseHeader(String name) {
+		return ((WebsocketInbound) this.connection).headers().get(name);
 	}
 
 	/** The subprotocol the server selected, or {@code null}. */
