@@ -122,7 +122,7 @@ public class RouteAdministration {
 		synchronized (this.lock) {
 			check(route);
 			if (this.table.current().get(route.id()) != null) {
-				throw conflict(route.id(), readOnly(route.id()) ? "comes from configuration"
+				throw conflict(route.id(), readOnly(route.id()) ? "comes from configuration or discovery and is read-only"
 						: "already exists; change it with PUT /admin/routes/" + route.id());
 			}
 			Map<String, StoredRoute> after = commit(List.of(new RouteChange.Create(route)));
@@ -185,7 +185,7 @@ public class RouteAdministration {
 			List<RouteChange> changes = new ArrayList<>();
 			for (RouteDefinition route : routes) {
 				if (readOnly(route.id())) {
-					throw conflict(route.id(), "comes from configuration; the import would replace it");
+					throw conflict(route.id(), "comes from configuration or discovery; the import would replace it");
 				}
 				StoredRoute existing = stored.get(route.id());
 				if (existing == null) {
@@ -271,7 +271,7 @@ public class RouteAdministration {
 			.stream()
 			.map((stored) -> RouteDefinitions.toRoute(stored.route(), this.defaults, RouteSource.DYNAMIC))
 			.toList();
-		List<GatewayRoute> all = new ArrayList<>(this.table.configRoutes());
+		List<GatewayRoute> all = new ArrayList<>(this.table.routesBeside(RouteSource.DYNAMIC));
 		all.addAll(routes);
 		try {
 			RouteSnapshot.of(0, all);
@@ -297,7 +297,7 @@ public class RouteAdministration {
 
 	private boolean readOnly(String id) {
 		GatewayRoute route = this.table.current().get(id);
-		return route != null && route.source() == RouteSource.CONFIG;
+		return route != null && route.source() != RouteSource.DYNAMIC;
 	}
 
 	private void requireDynamic(String id) {
@@ -308,6 +308,10 @@ public class RouteAdministration {
 		if (route.source() == RouteSource.CONFIG) {
 			throw conflict(id, "comes from configuration (pomelo.gateway.routes or port-routes) and is read-only "
 					+ "through the admin API; change the configuration instead");
+		}
+		if (route.source() == RouteSource.DISCOVERY) {
+			throw conflict(id, "is discovered from the Pomelo master and is read-only through the admin API; it "
+					+ "follows the cluster");
 		}
 	}
 

@@ -1,7 +1,8 @@
 package io.pomelo.gateway.route;
 
 /**
- * Where a route came from: configuration (read-only through the admin API) or the route store.
+ * Where a route came from. Only routes from the store can be changed through the admin API; the others
+ * are read-only there and change when their source does.
  */
 public enum RouteSource {
 
@@ -9,6 +10,9 @@ public enum RouteSource {
 	CONFIG,
 
 	/** From the route store; created, changed and deleted through the admin API. */
-	DYNAMIC
+	DYNAMIC,
+
+	/** From the Pomelo master's server list ({@code pomelo.gateway.discovery}); follows the cluster. */
+	DISCOVERY
 
 }

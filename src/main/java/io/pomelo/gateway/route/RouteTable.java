@@ -1,31 +1,38 @@
 package io.pomelo.gateway.route;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Holds the live route snapshot. Static routes from configuration and dynamic routes from the store
- * are merged into one snapshot that is swapped atomically; live sessions keep the backend they
- * connected to, because a session never looks at the table again after its handshake.
+ * Holds the live route snapshot. Each {@link RouteSource} (configuration, the route store, discovery)
+ * owns its own list of routes and replaces it whole; the lists are merged into one snapshot that is
+ * swapped atomically. Live sessions keep the backend they connected to, because a session never looks
+ * at the table again after its handshake.
  */
 public class RouteTable {
-
-	private final List<GatewayRoute> configRoutes;
 
 	private final ApplicationEventPublisher events;
 
 	private final AtomicReference<RouteSnapshot> current;
 
+	// Guarded by writeLock; each list is immutable.
+	private final Map<RouteSource, List<GatewayRoute>> bySource = new EnumMap<>(RouteSource.class);
+
 	private final Object writeLock = new Object();
 
 	public RouteTable(List<GatewayRoute> configRoutes, ApplicationEventPublisher events) {
-		this.configRoutes = List.copyOf(configRoutes);
 		this.events = events;
-		this.current = new AtomicReference<>(RouteSnapshot.of(0, this.configRoutes));
+		for (RouteSource source : RouteSource.values()) {
+			this.bySource.put(source, List.of());
+		}
+		this.bySource.put(RouteSource.CONFIG, List.copyOf(configRoutes));
+		this.current = new AtomicReference<>(RouteSnapshot.of(0, merged()));
 	}
 
 	/** The snapshot in force now. */
@@ -33,9 +40,29 @@ public class RouteTable {
 		return this.current.get();
 	}
 
-	/** The routes from configuration, which never change at run time. */
+	/** The routes from configuration now. */
 	public List<GatewayRoute> configRoutes() {
-		return this.configRoutes;
+		return routesOf(RouteSource.CONFIG);
+	}
+
+	/** The routes one source holds now. */
+	public List<GatewayRoute> routesOf(RouteSource source) {
+		synchronized (this.writeLock) {
+			return this.bySource.get(source);
+		}
+	}
+
+	/** The routes of every source but this one: what a candidate list of that source must fit beside. */
+	public List<GatewayRoute> routesBeside(RouteSource source) {
+		synchronized (this.writeLock) {
+			List<GatewayRoute> others = new ArrayList<>();
+			this.bySource.forEach((owner, routes) -> {
+				if (owner != source) {
+					others.addAll(routes);
+				}
+			});
+			return others;
+		}
 	}
 
 	/**
@@ -44,14 +71,36 @@ public class RouteTable {
 	 * is then left as it was
 	 */
 	public RouteSnapshot replaceDynamic(List<GatewayRoute> dynamicRoutes) {
+		return replace(RouteSource.DYNAMIC, dynamicRoutes);
+	}
+
+	/**
+	 * Replaces every route of one source and swaps the snapshot.
+	 * @throws IllegalArgumentException when the result would have a duplicate id or prefix; the table
+	 * is then left as it was
+	 */
+	public RouteSnapshot replace(RouteSource source, List<GatewayRoute> routes) {
 		synchronized (this.writeLock) {
-			List<GatewayRoute> all = new ArrayList<>(this.configRoutes);
-			all.addAll(dynamicRoutes);
-			RouteSnapshot next = RouteSnapshot.of(this.current.get().generation() + 1, all);
+			List<GatewayRoute> before = this.bySource.get(source);
+			this.bySource.put(source, List.copyOf(routes));
+			RouteSnapshot next;
+			try {
+				next = RouteSnapshot.of(this.current.get().generation() + 1, merged());
+			}
+			catch (IllegalArgumentException ex) {
+				this.bySource.put(source, before);
+				throw ex;
+			}
 			this.current.set(next);
 			this.events.publishEvent(new RefreshRoutesEvent(this));
 			return next;
 		}
+	}
+
+	private List<GatewayRoute> merged() {
+		List<GatewayRoute> all = new ArrayList<>();
+		this.bySource.values().forEach(all::addAll);
+		return all;
 	}
 
 }
