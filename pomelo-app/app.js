@@ -28,6 +28,26 @@ const common = {
   checkClient: (type, version) => version !== '0.0.0-refused',
 };
 
+// Console logins are checked against this instance's config/adminUser.json. Pomelo's default looks
+// beside app.js, which serves every instance of this test app at once; a real app keeps it there.
+app.configure('development', 'master', () => {
+  const crypto = require('crypto');
+  app.set('masterConfig', {
+    authUser: (msg, env, cb) => {
+      let users = [];
+      try { users = JSON.parse(require('fs').readFileSync(require('path').join(base, 'config', 'adminUser.json'), 'utf8')); } catch (e) { return cb(null); }
+      const given = String(msg.password || '');
+      const user = users.find((u) => u.username === msg.username
+        && (msg.md5 ? crypto.createHash('md5').update(String(u.password)).digest('hex') === given : String(u.password) === given));
+      cb(user || null);
+    },
+  });
+  // The gateway's optional admin module: change events instead of polling alone.
+  if (bool(process.env.POMELO_GATEWAY_MODULE)) {
+    app.registerAdmin(require('../clients/pomelo-gateway-discovery'), { app });
+  }
+});
+
 app.configure('development', 'gate', () => {
   app.set('connectorConfig', Object.assign({}, common)); // no heartbeat on the gate
 });

@@ -68,6 +68,13 @@ write('servers.json', {
     })),
   },
 });
+// Console users for the master (what `pomelo list` and the gateway's discovery log in with), only
+// when asked for: without the file every console login fails, as in a Pomelo app that has none.
+if (env.POMELO_ADMIN_USER) {
+  write('adminUser.json', [{ id: 'user-1', username: env.POMELO_ADMIN_USER, password: env.POMELO_ADMIN_PASSWORD || '', level: 1 }]);
+} else {
+  fs.rmSync(path.join(cfg, 'adminUser.json'), { force: true });
+}
 // Only errors, on the console (which we forward to stderr); no log files.
 write('log4js.json', { appenders: [{ type: 'console' }], levels: { '[all]': 'ERROR' }, replaceConsole: false });
 // With the dictionary on, also compress the push routes of this app.

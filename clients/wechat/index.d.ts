@@ -45,7 +45,7 @@ export interface ReconnectOptions {
 export interface ClientOptions {
   /** The wx object. Default: the global `wx` of the mini-program. Inject a shim for tests. */
   wx?: WxLike;
-  /** Maps the gate's {host, port} to a URL, e.g. "wss://game.example.com/ws/{port}/"; {host} is also replaced. */
+  /** Maps the gate's answer to a URL, e.g. "wss://game.example.com/ws/{port}/" or "wss://game.example.com/s/{serverId}/": every {field} of the answer is replaced. */
   urlTemplate?: string | ((answer: GateAnswer) => string);
   /** Default timeout of request(), in ms; 0 = none. Default 10000. */
   requestTimeout?: number;

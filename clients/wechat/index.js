@@ -339,7 +339,7 @@ CP.send = function (type, route, msg, timeout) {
   });
 };
 
-// Our failure: rejects open() or, once open, emits 'error'; then closes.
+// Our failure: rejects open() or, once open, emits error; then closes.
 CP.fail = function (cause, code, message, extra) {
   if (this.state === 'closed') { return; }
   var e = perr(code, message + ' (' + this.url + ')', extra);
@@ -424,7 +424,7 @@ P.connect = function (url, opts, main) {
   }));
 };
 
-// Connects to url and handshakes; resolves with the handshake's user data.
+// Connects to url and handshakes; resolves with the handshake user data.
 P.init = function (opts) { return this.start({ kind: 'url', opts: opts || {} }, 'url'); };
 // Gate query, {host, port} through urlTemplate, connect, then entry.
 P.connectViaGate = function (opts) { return this.start({ kind: 'gate', opts: opts || {} }, 'gateUrl'); };
@@ -475,11 +475,11 @@ P.viaGate = function (t) {
   }).then(function (res) { found.entry = res; return found; });
 };
 
-// Fills {port} and {host} from the gate answer, or calls the template.
+// Fills each {field} from the gate answer, or calls the template.
 function mapEntryUrl(template, a) {
   if (typeof template === 'function') { return template(a); }
   if (!template) { throw perr('BAD_ARGUMENT', 'no urlTemplate, e.g. wss://game.example.com/ws/{port}/'); }
-  return template.replace(/\{port\}/g, a.port).replace(/\{host\}/g, a.host);
+  return template.replace(/\{(\w+)\}/g, function (m, k) { return a[k] !== undefined ? a[k] : m; });
 }
 
 P.request = function (route, msg, opts) {
@@ -550,7 +550,7 @@ var main, api = module.exports = {
   }
 };
 
-// The default client on the global wx, made on first use: pomelo.init(...)
+// The default client on the global wx, made on first use.
 ['init', 'connectViaGate', 'request', 'notify', 'on', 'off', 'disconnect'].forEach(function (k) {
   api[k] = function () {
     var c = main || (main = new Client()), r = c[k].apply(c, arguments);

@@ -159,10 +159,14 @@ test('backoff: exponential, capped, jitter within bounds', () => {
   assert.equal(codec.backoffDelay(1000, o, () => 0), 30000, 'huge attempt numbers stay capped');
 });
 
-test('gate answer to gateway URL: {port} and {host} placeholders, or a function', () => {
+test('gate answer to gateway URL: {port}, {host}, {serverId} and {serverType} placeholders, or a function', () => {
   const a = { code: 200, host: '10.0.0.7', port: 3051 };
   assert.equal(codec.mapEntryUrl('wss://game.example.com/ws/{port}/', a), 'wss://game.example.com/ws/3051/');
   assert.equal(codec.mapEntryUrl('ws://{host}:{port}/', a), 'ws://10.0.0.7:3051/');
+  // The gateway's discovered routes: the gate answers with the connector's serverId (and serverType).
+  const d = Object.assign({ serverId: 'connector-server-2', serverType: 'connector' }, a);
+  assert.equal(codec.mapEntryUrl('wss://g.example.com/s/{serverId}/', d), 'wss://g.example.com/s/connector-server-2/');
+  assert.equal(codec.mapEntryUrl('wss://g.example.com/t/{serverType}/{unknown}', d), 'wss://g.example.com/t/connector/{unknown}');
   assert.equal(codec.mapEntryUrl((x) => `wss://g.example.com/c${x.port - 3050}/`, a), 'wss://g.example.com/c1/');
   assert.throws(() => codec.mapEntryUrl(null, a), { code: 'BAD_ARGUMENT' });
 });

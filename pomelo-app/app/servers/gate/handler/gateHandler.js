@@ -13,7 +13,7 @@ function hash(s) {
   return h;
 }
 
-// gate.gateHandler.queryEntry {uid} -> {code:200, host, port} of one connector.
+// gate.gateHandler.queryEntry {uid} -> {code:200, host, port, serverId} of one connector.
 GateHandler.prototype.queryEntry = function (msg, session, next) {
   const connectors = (this.app.getServersByType('connector') || [])
     .slice().sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -23,5 +23,7 @@ GateHandler.prototype.queryEntry = function (msg, session, next) {
   }
   const uid = msg && msg.uid !== undefined ? String(msg.uid) : '';
   const c = connectors[hash(uid) % connectors.length];
-  next(null, { code: 200, host: c.clientHost || c.host, port: c.clientPort });
+  // serverId lets a client behind the gateway reach this connector by its discovered route
+  // (/s/{serverId}/) instead of mapping its internal host and port.
+  next(null, { code: 200, host: c.clientHost || c.host, port: c.clientPort, serverId: c.id });
 };

@@ -81,6 +81,12 @@ public class GatewayProperties {
 	@NestedConfigurationProperty
 	private final WeChatRefererProperties wechatReferer = new WeChatRefererProperties();
 
+	/**
+	 * Routes that follow the Pomelo cluster, from its master's server list. Off by default.
+	 */
+	@NestedConfigurationProperty
+	private final DiscoveryProperties discovery = new DiscoveryProperties();
+
 	/** The prefix of every property of this tree. */
 	public static final String PREFIX = "pomelo.gateway";
 
@@ -98,6 +104,10 @@ public class GatewayProperties {
 
 	public WeChatRefererProperties getWechatReferer() {
 		return this.wechatReferer;
+	}
+
+	public DiscoveryProperties getDiscovery() {
+		return this.discovery;
 	}
 
 	public List<StaticRoute> getRoutes() {

@@ -59,19 +59,34 @@ public final class PomeloServer implements AutoCloseable {
 	}
 
 	/** Options for a server. */
-	public record Options(int connectors, int heartbeatSeconds, boolean useDict, boolean useProtobuf) {
+	public record Options(int connectors, int heartbeatSeconds, boolean useDict, boolean useProtobuf,
+			String adminUser, String adminPassword, boolean gatewayModule) {
 
-		/** One connector, heartbeat 10 s, no dictionary, no protobuf. */
+		/** One connector, heartbeat 10 s, no dictionary, no protobuf, no console user, no gateway module. */
 		public static Options defaults() {
-			return new Options(1, 10, false, false);
+			return new Options(1, 10, false, false, null, null, false);
 		}
 
 		public Options heartbeat(int seconds) {
-			return new Options(this.connectors, seconds, this.useDict, this.useProtobuf);
+			return new Options(this.connectors, seconds, this.useDict, this.useProtobuf, this.adminUser,
+					this.adminPassword, this.gatewayModule);
 		}
 
 		public Options connectors(int count) {
-			return new Options(count, this.heartbeatSeconds, this.useDict, this.useProtobuf);
+			return new Options(count, this.heartbeatSeconds, this.useDict, this.useProtobuf, this.adminUser,
+					this.adminPassword, this.gatewayModule);
+		}
+
+		/** A user of the master's admin console (config/adminUser.json). */
+		public Options adminUser(String user, String password) {
+			return new Options(this.connectors, this.heartbeatSeconds, this.useDict, this.useProtobuf, user, password,
+					this.gatewayModule);
+		}
+
+		/** Whether the master registers the gateway's discovery admin module. */
+		public Options gatewayModule(boolean on) {
+			return new Options(this.connectors, this.heartbeatSeconds, this.useDict, this.useProtobuf, this.adminUser,
+					this.adminPassword, on);
 		}
 
 	}
@@ -112,6 +127,11 @@ public final class PomeloServer implements AutoCloseable {
 			env.put("POMELO_HEARTBEAT", String.valueOf(options.heartbeatSeconds()));
 			env.put("POMELO_USE_DICT", String.valueOf(options.useDict()));
 			env.put("POMELO_USE_PROTOBUF", String.valueOf(options.useProtobuf()));
+			if (options.adminUser() != null) {
+				env.put("POMELO_ADMIN_USER", options.adminUser());
+				env.put("POMELO_ADMIN_PASSWORD", options.adminPassword());
+			}
+			env.put("POMELO_GATEWAY_MODULE", String.valueOf(options.gatewayModule()));
 			Process process = builder.start();
 			PomeloServer server = new PomeloServer(process, options, master, gate, List.copyOf(connectors), rpcBase, log);
 			if (!server.awaitReady(Duration.ofSeconds(60))) {
@@ -192,6 +212,11 @@ public final class PomeloServer implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/** The master's admin console port. */
+	public int masterPort() {
+		return this.masterPort;
 	}
 
 	public int gatePort() {
