@@ -42,6 +42,9 @@ final class ConfigFiles {
 	// Boot's view of every other source, attached in front; it would answer with the old values.
 	private static final String ATTACHED = "configurationProperties";
 
+	// How Boot names a source it read from the class path, which may be a plain directory in development.
+	private static final String CLASSPATH = "'class path resource [";
+
 	private static final String ACTIVATE = "spring.config.activate.";
 
 	private final ConfigurableEnvironment environment;
@@ -166,7 +169,8 @@ final class ConfigFiles {
 	}
 
 	private static Path fileOf(PropertySource<?> source) {
-		if (!(source instanceof EnumerablePropertySource<?> enumerable) || !(source instanceof OriginLookup<?>)) {
+		if (!(source instanceof EnumerablePropertySource<?> enumerable) || !(source instanceof OriginLookup<?>)
+				|| source.getName().contains(CLASSPATH)) {
 			return null;
 		}
 		for (String key : enumerable.getPropertyNames()) {
