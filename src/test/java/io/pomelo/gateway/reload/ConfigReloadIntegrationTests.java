@@ -23,6 +23,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import io.pomelo.gateway.support.AdminClient;
 import io.pomelo.gateway.support.ConfigMapDirectory;
 import io.pomelo.gateway.support.GatewayInstance;
+import io.pomelo.gateway.support.HttpProbe;
 import io.pomelo.gateway.support.Meters;
 import io.pomelo.gateway.support.PomeloServer;
 import io.pomelo.gateway.support.PomeloTestClient;
@@ -32,10 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Routes in a directory laid out as kubelet mounts a ConfigMap, changed while a real Pomelo player keeps
- * echoing through the gateway: the routes follow the file, a file that does not validate changes
- * nothing, and the player is never disconnected. The time from each swap to the gateway serving it is
- * printed.
+ * Routes in a directory laid out as kubelet mounts a ConfigMap, changed while real Pomelo players keep
+ * echoing through the gateway: the routes follow the file (a removed route keeps its live player), a
+ * file that does not validate changes nothing, and no player is ever disconnected. The time from each
+ * swap to the gateway serving it is printed.
  */
 class ConfigReloadIntegrationTests {
 
@@ -53,9 +54,10 @@ class ConfigReloadIntegrationTests {
 	}
 
 	@Test
-	void swappedConfigMapAddsAndChangesRoutesRefusesABrokenFileAndNeverDropsThePlayer(@TempDir Path temp) {
+	void swappedConfigMapAddsChangesAndRemovesRoutesRefusesABrokenFileAndNeverDropsAPlayer(@TempDir Path temp) {
 		ConfigMapDirectory config = ConfigMapDirectory.create(temp, "application.yml", routes(route("conn", "/conn/", null)));
-		try (GatewayInstance gateway = GatewayInstance.start("spring.config.additional-location=file:" + config.root() + "/");
+		try (GatewayInstance gateway = GatewayInstance.start("spring.config.additional-location=file:" + config.root() + "/",
+				"pomelo.gateway.store.file=" + temp.resolve("routes.json"));
 				PomeloTestClient player = PomeloTestClient.over(WsTestClient.connect(gateway.ws("/conn/"), null))) {
 			player.handshake();
 			Echoer echoer = new Echoer(player);
@@ -74,6 +76,11 @@ class ConfigReloadIntegrationTests {
 			});
 			System.out.printf("config reload: swap to /conn2/ serving a new player: %d ms%n", millisSince(swapped));
 			echoer.awaitMore(5);
+			PomeloTestClient onConn2 = PomeloTestClient.over(WsTestClient.connect(gateway.ws("/conn2/"), null));
+			onConn2.handshake();
+			Echoer echoerOnConn2 = new Echoer(onConn2);
+			echoerOnConn2.start();
+			echoerOnConn2.awaitMore(5);
 
 			// 2. A changed idle timeout: new sessions on /conn/ get it; the echoing player stays.
 			swapped = System.nanoTime();
@@ -109,10 +116,23 @@ class ConfigReloadIntegrationTests {
 				.contains("pomelo_gateway_config_last_success_seconds");
 			echoer.awaitMore(5);
 
+			// 4. /conn2/ removed: no new player gets in; the one on it keeps its backend (delete policy KEEP).
+			swapped = System.nanoTime();
+			config.update(routes(route("conn", "/conn/", "2s")));
+			await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+				.until(() -> HttpProbe.upgrade(URI.create("http://127.0.0.1:" + gateway.dataPort() + "/conn2/"), null).status() == 404);
+			System.out.printf("config reload: swap to /conn2/ removed (404 for a new player): %d ms%n", millisSince(swapped));
+			echoerOnConn2.awaitMore(5);
+			echoer.awaitMore(5);
+			echoerOnConn2.stop();
+			assertThat(echoerOnConn2.failure.get()).as("the player on the removed route").isNull();
+			assertThat(onConn2.ws().isOpen()).as("the player on the removed route").isTrue();
+			onConn2.close();
+
 			echoer.stop();
 			assertThat(echoer.failure.get()).as("the echoing player's failure").isNull();
 			assertThat(player.ws().isOpen()).as("the player's first connection").isTrue();
-			System.out.printf("config reload: the player exchanged %d echoes over one connection across three swaps%n",
+			System.out.printf("config reload: the player exchanged %d echoes over one connection across four swaps%n",
 					echoer.echoes.get());
 		}
 	}
@@ -122,7 +142,7 @@ class ConfigReloadIntegrationTests {
 		ConfigMapDirectory config = ConfigMapDirectory.create(temp, "application.yml", routes(route("conn", "/conn/", null)));
 		String viewerHash = new BCryptPasswordEncoder(4).encode(VIEWER_PASSWORD);
 		try (GatewayInstance gateway = GatewayInstance.start("spring.config.additional-location=file:" + config.root() + "/",
-				"pomelo.gateway.config-reload.watch=false", "pomelo.gateway.admin.users[1].name=viewer",
+				"pomelo.gateway.store.file=" + temp.resolve("routes.json"), "pomelo.gateway.config-reload.watch=false", "pomelo.gateway.admin.users[1].name=viewer",
 				"pomelo.gateway.admin.users[1].password=" + viewerHash, "pomelo.gateway.admin.users[1].role=viewer")) {
 			AdminClient admin = gateway.admin();
 			AdminClient viewer = new AdminClient(gateway.managementPort(), "viewer", VIEWER_PASSWORD);
