@@ -304,10 +304,31 @@ keys the chart owns. application.yml is this, and every check reads the effectiv
 {{- end }}
 
 {{/*
-The application.yml the gateway reads from /config.
+The application.yml the gateway reads from /config: everything but the routes. Read once at start-up,
+so its checksum is on the pod template and a change rolls the pods.
 */}}
 {{- define "pomelo-wx-gateway.applicationYaml" -}}
-{{- include "pomelo-wx-gateway.config" . | fromJson | toYaml }}
+{{- $config := include "pomelo-wx-gateway.config" . | fromJson }}
+{{- $_ := unset $config.pomelo.gateway "routes" }}
+{{- $_ := unset $config.pomelo.gateway "port-routes" }}
+{{- toYaml $config }}
+{{- end }}
+
+{{/*
+The application.yml the gateway reads from /config-routes: pomelo.gateway.routes and port-routes only,
+wherever in the values they were set. The gateway watches it and reloads the routes in place, so it
+is left out of checksum/config: a route change reaches every pod without a restart.
+*/}}
+{{- define "pomelo-wx-gateway.routesYaml" -}}
+{{- $config := include "pomelo-wx-gateway.config" . | fromJson }}
+{{- $gateway := dict }}
+{{- with $config.pomelo.gateway.routes }}
+{{- $_ := set $gateway "routes" . }}
+{{- end }}
+{{- with (get $config.pomelo.gateway "port-routes") }}
+{{- $_ := set $gateway "port-routes" . }}
+{{- end }}
+{{- toYaml (dict "pomelo" (dict "gateway" $gateway)) }}
 {{- end }}
 
 {{/*

@@ -44,6 +44,7 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.pomelo.gateway.config.GatewayProperties;
 import io.pomelo.gateway.relay.SessionRegistry;
+import io.pomelo.gateway.reload.ConfigReloader;
 
 /**
  * The control plane in the management child context: the admin controllers and the security that guards
@@ -157,6 +158,12 @@ class AdminManagementContextConfiguration {
 	@Conditional(AdminUsersConfigured.class)
 	ImportController importController(RouteAdministration routes) {
 		return new ImportController(routes);
+	}
+
+	@Bean
+	@Conditional(AdminUsersConfigured.class)
+	ConfigReloadController configReloadController(ConfigReloader reloader) {
+		return new ConfigReloadController(reloader);
 	}
 
 	@Bean

@@ -87,6 +87,11 @@ public class GatewayProperties {
 	@NestedConfigurationProperty
 	private final DiscoveryProperties discovery = new DiscoveryProperties();
 
+	/**
+	 * Reloading the static routes from their configuration files while the gateway runs.
+	 */
+	private final ConfigReload configReload = new ConfigReload();
+
 	/** The prefix of every property of this tree. */
 	public static final String PREFIX = "pomelo.gateway";
 
@@ -108,6 +113,47 @@ public class GatewayProperties {
 
 	public DiscoveryProperties getDiscovery() {
 		return this.discovery;
+	}
+
+	public ConfigReload getConfigReload() {
+		return this.configReload;
+	}
+
+	/**
+	 * Reloading {@code routes} and {@code port-routes} from the configuration files they were read from
+	 * (spring.config.additional-location, ./application.yml), without a restart. Every other setting
+	 * still needs one; a change to it is reported, never applied.
+	 */
+	public static class ConfigReload {
+
+		/**
+		 * Whether to watch the configuration files and reload the routes when one changes. The explicit
+		 * trigger on the management port works either way.
+		 */
+		private boolean watch = true;
+
+		/**
+		 * Time without further file events before a change is read, so that an editor's or kubelet's
+		 * several writes are read once.
+		 */
+		private Duration quietPeriod = Duration.ofMillis(200);
+
+		public boolean isWatch() {
+			return this.watch;
+		}
+
+		public void setWatch(boolean watch) {
+			this.watch = watch;
+		}
+
+		public Duration getQuietPeriod() {
+			return this.quietPeriod;
+		}
+
+		public void setQuietPeriod(Duration quietPeriod) {
+			this.quietPeriod = quietPeriod;
+		}
+
 	}
 
 	public List<StaticRoute> getRoutes() {

@@ -13,7 +13,8 @@ import io.pomelo.gateway.config.GatewayProperties.StaticRoute;
 /**
  * Builds the read-only routes from {@code pomelo.gateway.routes} and {@code port-routes}. A broken
  * route stops start-up with a message that names the property, because silently serving fewer
- * routes than configured would drop players.
+ * routes than configured would drop players; for the same reason a reload of the configuration files
+ * that meets one is refused whole, with the same message.
  */
 public final class ConfigRoutes {
 

@@ -6,7 +6,10 @@ package io.pomelo.gateway.route;
  */
 public enum RouteSource {
 
-	/** From {@code pomelo.gateway.routes} or {@code port-routes}; cannot be changed at run time. */
+	/**
+	 * From {@code pomelo.gateway.routes} or {@code port-routes}; read-only through the admin API, changed by
+	 * editing the configuration files, which are reloaded in place.
+	 */
 	CONFIG,
 
 	/** From the route store; created, changed and deleted through the admin API. */

@@ -727,11 +727,16 @@ class HelmChartTests {
 		assertThat(container.getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("management"));
 		assertThat(container.getStartupProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("management"));
 
-		// application.yml is mounted where the image's SPRING_CONFIG_ADDITIONAL_LOCATION looks.
-		assertThat(rendered.env("SPRING_CONFIG_ADDITIONAL_LOCATION")).isEqualTo("optional:file:/config/");
-		assertThat(mountPaths(container)).containsEntry("config", "/config").containsEntry("tmp", "/tmp");
+		// Both application.yml files are mounted where SPRING_CONFIG_ADDITIONAL_LOCATION looks, the routes last.
+		assertThat(rendered.env("SPRING_CONFIG_ADDITIONAL_LOCATION"))
+			.isEqualTo("optional:file:/config/,optional:file:/config-routes/");
+		assertThat(mountPaths(container)).containsEntry("config", "/config")
+			.containsEntry("routes", "/config-routes")
+			.containsEntry("tmp", "/tmp");
 		assertThat(volume(deployment, "config").getConfigMap().getName())
 			.isEqualTo(rendered.applicationConfigMap().getMetadata().getName());
+		assertThat(volume(deployment, "routes").getConfigMap().getName())
+			.isEqualTo(rendered.routesConfigMap().getMetadata().getName());
 		assertThat(volume(deployment, "tmp").getEmptyDir()).isNotNull();
 		assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("checksum/config");
 
@@ -748,7 +753,7 @@ class HelmChartTests {
 	@MethodSource("scenarios")
 	void everyScenarioBindsToTheApplicationsPropertiesAndRoutes(String scenario) throws IOException {
 		RenderedChart rendered = RenderedChart.of(scenario);
-		GatewayProperties properties = bind(rendered.applicationYmlText());
+		GatewayProperties properties = bind(rendered.configurationText());
 		List<GatewayRoute> routes = ConfigRoutes.from(properties);
 
 		Map<String, Object> values = scenarioValues(scenario);
@@ -767,7 +772,8 @@ class HelmChartTests {
 
 	@Test
 	void routesRenderInTheShapeTheApplicationBinds() {
-		Map<String, Object> gateway = map(at(RenderedChart.of("routes-values.yaml").applicationYml(), "pomelo.gateway"));
+		RenderedChart rendered = RenderedChart.of("routes-values.yaml");
+		Map<String, Object> gateway = map(at(rendered.routesYml(), "pomelo.gateway"));
 		assertThat(at(gateway, "routes.0.id")).isEqualTo("gate");
 		assertThat(at(gateway, "routes.0.prefix")).isEqualTo("/gate/");
 		assertThat(at(gateway, "routes.0.targets")).isEqualTo(List.of("ws://pomelo-gate:3014"));
@@ -782,15 +788,45 @@ class HelmChartTests {
 		assertThat(at(gateway, "port-routes.0.prefix")).isEqualTo("/ws/");
 		assertThat(at(gateway, "port-routes.0.host")).isEqualTo("pomelo-connector");
 		assertThat(at(gateway, "port-routes.0.ports")).isEqualTo(List.of(3014, "3050-3059"));
-		assertThat(map(at(gateway, "relay"))).containsEntry("connect-timeout", "2s")
+		assertThat(gateway).containsOnlyKeys("routes", "port-routes");
+		Map<String, Object> restart = map(at(rendered.applicationYml(), "pomelo.gateway"));
+		assertThat(map(at(restart, "relay"))).containsEntry("connect-timeout", "2s")
 			.containsEntry("handshake-timeout", "4s")
 			.containsEntry("drain-period", "10s");
-		assertThat(gateway).doesNotContainKeys("portRoutes", "tls");
+		assertThat(restart).doesNotContainKeys("routes", "port-routes", "portRoutes", "tls");
+	}
+
+	@Test
+	void changingOnlyTheRoutesLeavesThePodTemplateAndItsChecksumAsTheyWere() {
+		RenderedChart before = RenderedChart.of("routes-values.yaml");
+		RenderedChart after = RenderedChart.of("routes-values.yaml",
+				(command) -> command.set("gateway.routes[0].prefix", "/gate2/")
+					.set("gateway.routes[1].idleTimeout", "30s")
+					.set("gateway.portRoutes[0].ports[1]", "3060-3069"));
+		assertThat(after.routesYmlText()).isNotEqualTo(before.routesYmlText()).contains("/gate2/", "3060-3069");
+		assertThat(after.applicationYmlText()).isEqualTo(before.applicationYmlText());
+		assertThat(checksum(after)).isEqualTo(checksum(before));
+		assertThat(after.deployment().getSpec().getTemplate()).as("the pod template, so no pod rolls")
+			.isEqualTo(before.deployment().getSpec().getTemplate());
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "config.server.shutdown, immediate", "config.server.max-http-request-header-size, 16KB",
+			"gateway.relay.connectTimeout, 5s", "gateway.relay.idleTimeout, 10m", "gateway.store.type, redis" })
+	void changingWhatIsReadAtStartUpChangesTheChecksum(String key, String value) {
+		RenderedChart before = RenderedChart.of("routes-values.yaml");
+		RenderedChart after = RenderedChart.of("routes-values.yaml", (command) -> command.set(key, value));
+		assertThat(checksum(after)).as("checksum/config after %s=%s", key, value).isNotEqualTo(checksum(before));
+		assertThat(after.routesYmlText()).isEqualTo(before.routesYmlText());
+	}
+
+	private static String checksum(RenderedChart rendered) {
+		return rendered.deployment().getSpec().getTemplate().getMetadata().getAnnotations().get("checksum/config");
 	}
 
 	@Test
 	void routesBindWithTheirLimitsAndPortAllowList() {
-		GatewayProperties properties = bind(RenderedChart.of("routes-values.yaml").applicationYmlText());
+		GatewayProperties properties = bind(RenderedChart.of("routes-values.yaml").configurationText());
 		assertThat(properties.getRelay().getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(properties.getRelay().getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(4));
 		List<GatewayRoute> routes = ConfigRoutes.from(properties);
@@ -946,7 +982,7 @@ class HelmChartTests {
 		// Switched off, the same chart ships no dashboards.
 		RenderedChart off = RenderedChart.of(chart, "servicemonitor-dashboards-values.yaml",
 				(command) -> command.set("grafana.dashboards.enabled", false));
-		assertThat(off.all(ConfigMap.class)).hasSize(1);
+		assertThat(off.all(ConfigMap.class)).as("the application's and the routes' ConfigMaps").hasSize(2);
 	}
 
 	@ParameterizedTest
@@ -959,8 +995,9 @@ class HelmChartTests {
 			Files.createDirectories(chart.resolve("dashboards"));
 		}
 		RenderedChart rendered = RenderedChart.of(chart, "servicemonitor-dashboards-values.yaml", UnaryOperator.identity());
-		assertThat(rendered.all(ConfigMap.class)).hasSize(1);
+		assertThat(rendered.all(ConfigMap.class)).as("the application's and the routes' ConfigMaps").hasSize(2);
 		assertThat(rendered.applicationConfigMap()).isNotNull();
+		assertThat(rendered.routesConfigMap()).isNotNull();
 	}
 
 	// ---- the schema
@@ -1009,7 +1046,7 @@ class HelmChartTests {
 					.set("service.externalTrafficPolicy", "Local")
 					.set("jvm.maxRAMPercentage", 55));
 		assertThat(rendered.deployment().getSpec().getReplicas()).isEqualTo(2);
-		assertThat(ConfigRoutes.from(bind(rendered.applicationYmlText()))).extracting(GatewayRoute::id)
+		assertThat(ConfigRoutes.from(bind(rendered.configurationText()))).extracting(GatewayRoute::id)
 			.containsExactly("gate");
 	}
 

@@ -131,12 +131,14 @@ final class RenderedChart {
 		return named(Service.class, FULLNAME + "-management");
 	}
 
+	/** The ConfigMap of what is read at start-up, mounted at /config. */
 	ConfigMap applicationConfigMap() {
-		List<ConfigMap> all = all(ConfigMap.class).stream()
-			.filter((map) -> map.getData() != null && map.getData().containsKey("application.yml"))
-			.collect(Collectors.toList());
-		assertThat(all).hasSize(1);
-		return all.get(0);
+		return named(ConfigMap.class, FULLNAME);
+	}
+
+	/** The ConfigMap of the routes, mounted at /config-routes and reloaded in place. */
+	ConfigMap routesConfigMap() {
+		return named(ConfigMap.class, FULLNAME + "-routes");
 	}
 
 	String applicationYmlText() {
@@ -145,6 +147,22 @@ final class RenderedChart {
 
 	Map<String, Object> applicationYml() {
 		return YamlPaths.map(new Yaml().load(applicationYmlText()));
+	}
+
+	String routesYmlText() {
+		return routesConfigMap().getData().get("application.yml");
+	}
+
+	Map<String, Object> routesYml() {
+		return YamlPaths.map(new Yaml().load(routesYmlText()));
+	}
+
+	/**
+	 * Both files as the gateway reads them: one YAML stream whose later document (the routes, last in
+	 * SPRING_CONFIG_ADDITIONAL_LOCATION) wins.
+	 */
+	String configurationText() {
+		return applicationYmlText() + "\n---\n" + routesYmlText();
 	}
 
 	/** The parsed YAML of one object, for paths the typed model does not make easier. */

@@ -1,0 +1,43 @@
+package io.pomelo.gateway.reload;
+
+import java.time.Clock;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.route.RouteTable;
+
+/**
+ * The reloader, its meters and health, and the watch unless {@code pomelo.gateway.config-reload.watch}
+ * is false. The reloader exists either way, for the admin API's explicit trigger.
+ */
+@Configuration(proxyBeanMethods = false)
+class ConfigReloadConfiguration {
+
+	@Bean
+	ConfigReloader configReloader(ConfigurableEnvironment environment, RouteTable routeTable,
+			GatewayProperties properties, MeterRegistry meterRegistry) {
+		ConfigReloader reloader = new ConfigReloader(new ConfigFiles(environment), routeTable, properties.getRelay(),
+				environment, Clock.systemUTC());
+		reloader.onOutcome(new ReloadMeters(meterRegistry, reloader));
+		return reloader;
+	}
+
+	@Bean
+	ConfigHealthIndicator configHealthIndicator(ConfigReloader configReloader, GatewayProperties properties) {
+		return new ConfigHealthIndicator(configReloader, properties.getConfigReload().isWatch());
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty(name = "pomelo.gateway.config-reload.watch", matchIfMissing = true)
+	ConfigFileWatcher configFileWatcher(ConfigReloader configReloader, GatewayProperties properties) {
+		return new ConfigFileWatcher(configReloader.directories(), properties.getConfigReload().getQuietPeriod(),
+				configReloader::reloadIfChanged);
+	}
+
+}

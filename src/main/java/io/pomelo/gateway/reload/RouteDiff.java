@@ -1,0 +1,58 @@
+package io.pomelo.gateway.reload;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.pomelo.gateway.route.GatewayRoute;
+
+/**
+ * The difference between the config routes in force and those just read, by id. A route that did not
+ * change keeps its instance in the next table, so its round-robin position and per-port endpoints carry
+ * over and a reload that touched another route is invisible to it.
+ *
+ * @param added ids that are new
+ * @param changed ids whose prefix, targets or options differ
+ * @param removed ids that are gone
+ * @param next the routes for the table: the new ones, with unchanged instances kept
+ */
+record RouteDiff(List<String> added, List<String> changed, List<String> removed, List<GatewayRoute> next) {
+
+	static RouteDiff between(List<GatewayRoute> current, List<GatewayRoute> read) {
+		Map<String, GatewayRoute> before = new LinkedHashMap<>();
+		current.forEach((route) -> before.put(route.id(), route));
+		List<String> added = new ArrayList<>();
+		List<String> changed = new ArrayList<>();
+		List<GatewayRoute> next = new ArrayList<>();
+		for (GatewayRoute route : read) {
+			GatewayRoute old = before.remove(route.id());
+			if (old == null) {
+				added.add(route.id());
+				next.add(route);
+			}
+			else if (!sameRoute(old, route)) {
+				changed.add(route.id());
+				next.add(route);
+			}
+			else {
+				next.add(old);
+			}
+		}
+		return new RouteDiff(List.copyOf(added), List.copyOf(changed), List.copyOf(before.keySet()), List.copyOf(next));
+	}
+
+	/** Whether nothing was added, changed or removed. */
+	boolean isEmpty() {
+		return this.added.isEmpty() && this.changed.isEmpty() && this.removed.isEmpty();
+	}
+
+	private static boolean sameRoute(GatewayRoute a, GatewayRoute b) {
+		return a.prefix().equals(b.prefix()) && a.limits().equals(b.limits()) && a.targets().equals(b.targets())
+				&& a.portAddressed() == b.portAddressed() && Objects.equals(a.portScheme(), b.portScheme())
+				&& Objects.equals(a.portHost(), b.portHost())
+				&& Objects.equals(String.valueOf(a.ports()), String.valueOf(b.ports()));
+	}
+
+}
