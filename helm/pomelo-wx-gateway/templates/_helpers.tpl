@@ -290,6 +290,19 @@ keys the chart owns. application.yml is this, and every check reads the effectiv
 {{- if .Values.gateway.store }}
 {{- $_ := set $gateway "store" (include "pomelo-wx-gateway.kebabKeys" .Values.gateway.store | fromJson) }}
 {{- end }}
+{{- with .Values.discovery.pomelo }}
+{{- if .enabled }}
+{{- if not .masters }}
+{{- fail "discovery.pomelo.enabled is true but discovery.pomelo.masters is empty: list the masters' host:port (the port of the app's master.json)" }}
+{{- end }}
+{{- if not .existingSecret }}
+{{- fail "discovery.pomelo.enabled is true but discovery.pomelo.existingSecret is empty: the master console password is read from that Secret" }}
+{{- end }}
+{{- $pomelo := dict "enabled" true "masters" .masters "username" .username "poll-interval" .pollInterval }}
+{{- with .serverTypes }}{{- $_ := set $pomelo "server-types" . }}{{- end }}
+{{- $_ := set $gateway "discovery" (dict "pomelo" $pomelo) }}
+{{- end }}
+{{- end }}
 {{- if include "pomelo-wx-gateway.tls" . }}
 {{- $tlsDir := include "pomelo-wx-gateway.tlsDir" . }}
 {{- $_ := set $gateway "tls" (dict "certificate" (printf "file:%s/tls.crt" $tlsDir) "private-key" (printf "file:%s/tls.key" $tlsDir)) }}
@@ -479,7 +492,8 @@ since dynamic routes may use any of them.
 {{- $ranges = append $ranges (toString .) }}
 {{- end }}
 {{- end }}
-{{- if include "pomelo-wx-gateway.adminEnabled" . }}
+{{- /* Admin and discovered routes may name any port the target policy allows. */}}
+{{- if or (include "pomelo-wx-gateway.adminEnabled" .) .Values.discovery.pomelo.enabled }}
 {{- $config := include "pomelo-wx-gateway.config" . | fromJson }}
 {{- range (dig "pomelo" "gateway" "targets" "allow-ports" (list "1-65535") $config) }}
 {{- $ranges = append $ranges (toString .) }}

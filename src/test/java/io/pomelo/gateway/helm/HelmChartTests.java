@@ -1093,6 +1093,39 @@ class HelmChartTests {
 		return rendered.one(Pod.class);
 	}
 
+	@Test
+	void discoveryRendersItsMastersWithThePasswordFromASecretAndOpensEgressToTheirPorts() {
+		String discovery = "discovery.pomelo.enabled=true,discovery.pomelo.masters[0]=pomelo-master.pomelo:3005,"
+				+ "discovery.pomelo.existingSecret=pomelo-console,discovery.pomelo.pollInterval=10s";
+		RenderedChart rendered = RenderedChart.of("default-values.yaml", (command) -> set(command, discovery)
+			.set("networkPolicy.enabled", true)
+			.set("networkPolicy.egress.enabled", true));
+		Map<String, Object> pomelo = map(at(rendered.applicationYml(), "pomelo.gateway.discovery.pomelo"));
+		assertThat(pomelo).containsEntry("enabled", true)
+			.containsEntry("masters", List.of("pomelo-master.pomelo:3005"))
+			.containsEntry("username", "gateway")
+			.containsEntry("poll-interval", "10s");
+		assertThat(rendered.applicationYmlText()).doesNotContain("password");
+		EnvVar password = rendered.container().getEnv().stream()
+			.filter((env) -> env.getName().equals("POMELO_GATEWAY_DISCOVERY_POMELO_PASSWORD"))
+			.findFirst()
+			.orElse(null);
+		assertThat(secretRef(password)).isEqualTo("pomelo-console/password");
+		List<NetworkPolicyEgressRule> egress = rendered.one(NetworkPolicy.class).getSpec().getEgress();
+		assertThat(egress).anySatisfy((rule) -> assertThat(rule.getPorts()).extracting(this::portText).containsExactly("TCP 3005"));
+		// Discovered targets may name any port the target policy allows.
+		assertThat(egress).anySatisfy((rule) -> assertThat(rule.getPorts()).extracting(this::portText).contains("TCP 1-65535"));
+	}
+
+	@ParameterizedTest
+	@CsvSource(delimiter = '|', value = {
+			"discovery.pomelo.enabled=true,discovery.pomelo.existingSecret=s | discovery.pomelo.masters is empty",
+			"discovery.pomelo.enabled=true,discovery.pomelo.masters[0]=m:3005 | discovery.pomelo.existingSecret is empty" })
+	void discoveryWithoutMastersOrItsSecretFailsTheRender(String assignments, String problem) {
+		assertThatIllegalStateException(() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
+			.withMessageContaining(problem);
+	}
+
 	private String portText(NetworkPolicyPort port) {
 		String number = String.valueOf(port.getPort().getIntVal());
 		return port.getProtocol() + " " + ((port.getEndPort() != null) ? number + "-" + port.getEndPort() : number);
