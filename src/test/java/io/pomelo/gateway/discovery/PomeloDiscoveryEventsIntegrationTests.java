@@ -19,7 +19,6 @@ import org.springframework.test.context.DynamicPropertySource;
 import io.pomelo.gateway.route.RouteTable;
 import io.pomelo.gateway.support.PomeloServer;
 import io.pomelo.gateway.support.PomeloTestClient;
-import io.pomelo.gateway.support.WsTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -89,8 +88,7 @@ class PomeloDiscoveryEventsIntegrationTests {
 	}
 
 	private PomeloTestClient player(String prefix) {
-		PomeloTestClient client = PomeloTestClient
-			.over(WsTestClient.connect(URI.create("ws://127.0.0.1:" + this.port + prefix), null, Map.of(), null));
+		PomeloTestClient client = PomeloTestClient.connect(URI.create("ws://127.0.0.1:" + this.port + prefix), null);
 		client.handshake();
 		return client;
 	}

@@ -28,6 +28,8 @@ class CompressedPomeloObserverUnitTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
+	private final ObserverMeters meters = new ObserverMeters(this.registry);
+
 	@Test
 	void withInflateOnItTimesRequestsInMessagesCompressedAgainstEachOther() {
 		PomeloObserver observer = factory(1 << 20).open("conn", DEFLATE);
@@ -44,12 +46,12 @@ class CompressedPomeloObserverUnitTests {
 			feed.backend(FrameObserver.BINARY, false, true, Arrays.copyOfRange(response, 0, cut));
 			feed.backend(FrameObserver.CONTINUATION, true, false, Arrays.copyOfRange(response, cut, response.length));
 		}
-		assertThat(requests("connector.entryHandler.echo")).isEqualTo(50);
+		assertThat(this.meters.requests("connector.entryHandler.echo")).isEqualTo(50);
 		assertThat(observer.inFlight()).isZero();
-		assertThat(compressed("up", "inflated")).isEqualTo(50);
-		assertThat(compressed("down", "inflated")).isEqualTo(50);
-		assertThat(compressed("up", "given_up") + compressed("down", "given_up")).isZero();
-		assertThat(invalid("up") + invalid("down")).isZero();
+		assertThat(this.meters.compressed("up", "inflated")).isEqualTo(50);
+		assertThat(this.meters.compressed("down", "inflated")).isEqualTo(50);
+		assertThat(this.meters.compressed("up", "given_up") + this.meters.compressed("down", "given_up")).isZero();
+		assertThat(this.meters.invalid("up") + this.meters.invalid("down")).isZero();
 		assertThat(up.ratio()).as("later messages compress against earlier ones").isGreaterThan(20);
 		observer.closed();
 	}
@@ -65,8 +67,8 @@ class CompressedPomeloObserverUnitTests {
 			feed.backend(FrameObserver.BINARY, true, true,
 					new Compressor(true).message(data(PomeloMessage.response(id, gameState(id)))));
 		}
-		assertThat(requests("area.move")).isEqualTo(20);
-		assertThat(compressed("up", "given_up") + compressed("down", "given_up")).isZero();
+		assertThat(this.meters.requests("area.move")).isEqualTo(20);
+		assertThat(this.meters.compressed("up", "given_up") + this.meters.compressed("down", "given_up")).isZero();
 		observer.closed();
 	}
 
@@ -78,11 +80,11 @@ class CompressedPomeloObserverUnitTests {
 		feed.client(FrameObserver.BINARY, true, true, up.message(data(PomeloMessage.request(1, "a.b.c", gameState(1)))));
 		feed.client(FrameObserver.BINARY, true, false, data(PomeloMessage.request(2, "a.b.d", gameState(2))));
 		feed.backend(FrameObserver.BINARY, true, false, data(PomeloMessage.response(2, gameState(2))));
-		assertThat(compressed("up", "opaque")).isEqualTo(1);
-		assertThat(compressed("up", "inflated")).isZero();
-		assertThat(requests("a.b.d")).isEqualTo(1);
-		assertThat(requests("a.b.c")).isZero();
-		assertThat(invalid("up")).isZero();
+		assertThat(this.meters.compressed("up", "opaque")).isEqualTo(1);
+		assertThat(this.meters.compressed("up", "inflated")).isZero();
+		assertThat(this.meters.requests("a.b.d")).isEqualTo(1);
+		assertThat(this.meters.requests("a.b.c")).isZero();
+		assertThat(this.meters.invalid("up")).isZero();
 	}
 
 	@Test
@@ -96,15 +98,15 @@ class CompressedPomeloObserverUnitTests {
 		assertThat(bomb.length).isLessThan(64 * 1024);
 		feed.client(FrameObserver.BINARY, true, true, bomb);
 		feed.client(FrameObserver.BINARY, true, true, up.message(data(PomeloMessage.request(2, "a.b.d", gameState(2)))));
-		assertThat(compressed("up", "given_up")).isEqualTo(1);
-		assertThat(compressed("up", "inflated")).isEqualTo(1);
-		assertThat(compressed("up", "opaque")).isEqualTo(1);
-		assertThat(requests("a.b.d")).isZero();
+		assertThat(this.meters.compressed("up", "given_up")).isEqualTo(1);
+		assertThat(this.meters.compressed("up", "inflated")).isEqualTo(1);
+		assertThat(this.meters.compressed("up", "opaque")).isEqualTo(1);
+		assertThat(this.meters.requests("a.b.d")).isZero();
 		// The other direction is unaffected.
 		Compressor down = new Compressor(false);
 		feed.backend(FrameObserver.BINARY, true, true, down.message(data(PomeloMessage.push("onMove", gameState(3)))));
-		assertThat(compressed("down", "inflated")).isEqualTo(1);
-		assertThat(messages("push")).isEqualTo(1);
+		assertThat(this.meters.compressed("down", "inflated")).isEqualTo(1);
+		assertThat(this.meters.messages("push")).isEqualTo(1);
 		observer.closed();
 	}
 
@@ -127,7 +129,7 @@ class CompressedPomeloObserverUnitTests {
 			}
 			observer.closed();
 		}
-		assertThat(compressed("up", "given_up")).as("seed %d", seed).isPositive();
+		assertThat(this.meters.compressed("up", "given_up")).as("seed %d", seed).isPositive();
 	}
 
 	@Test
@@ -197,29 +199,8 @@ class CompressedPomeloObserverUnitTests {
 		return new PomeloPackage(PackageType.DATA, message.encode()).encode();
 	}
 
-	private double compressed(String direction, String read) {
-		return this.registry.get("pomelo.gateway.pomelo.compressed.messages")
-			.tags("route", "conn", "direction", direction, "read", read)
-			.counter()
-			.count();
-	}
 
-	private double invalid(String direction) {
-		return this.registry.get("pomelo.gateway.pomelo.invalid.frames")
-			.tags("route", "conn", "direction", direction)
-			.counter()
-			.count();
-	}
 
-	private double messages(String type) {
-		return this.registry.get("pomelo.gateway.pomelo.messages").tags("route", "conn", "type", type).counter().count();
-	}
 
-	private long requests(String pomeloRoute) {
-		var timer = this.registry.find("pomelo.gateway.pomelo.request.duration")
-			.tags("route", "conn", "pomelo.route", pomeloRoute)
-			.timer();
-		return (timer != null) ? timer.count() : 0;
-	}
 
 }

@@ -23,6 +23,8 @@ class PomeloObserverUnitTests {
 
 	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
+	private final ObserverMeters meters = new ObserverMeters(this.registry);
+
 	private final PomeloObserverFactory factory = new PomeloObserverFactory(this.registry, 200, 1024);
 
 	private final PomeloObserver observer = this.factory.open("conn");
@@ -37,18 +39,18 @@ class PomeloObserverUnitTests {
 				data(PomeloMessage.notify("connector.entryHandler.notifyMe", json("{}")))));
 		backend(frame(data(PomeloMessage.response(1, json("{}"))), pkg(PackageType.HEARTBEAT, null),
 				data(PomeloMessage.push("onPush", json("{}")))));
-		assertThat(packages("up", "handshake_ack")).isEqualTo(1);
-		assertThat(packages("up", "heartbeat")).isEqualTo(1);
-		assertThat(packages("up", "data")).isEqualTo(2);
-		assertThat(packages("down", "data")).isEqualTo(2);
-		assertThat(packages("down", "heartbeat")).isEqualTo(1);
-		assertThat(messages("request")).isEqualTo(1);
-		assertThat(messages("notify")).isEqualTo(1);
-		assertThat(messages("response")).isEqualTo(1);
-		assertThat(messages("push")).isEqualTo(1);
-		assertThat(requests("connector.entryHandler.echo")).isEqualTo(1);
+		assertThat(this.meters.packages("up", "handshake_ack")).isEqualTo(1);
+		assertThat(this.meters.packages("up", "heartbeat")).isEqualTo(1);
+		assertThat(this.meters.packages("up", "data")).isEqualTo(2);
+		assertThat(this.meters.packages("down", "data")).isEqualTo(2);
+		assertThat(this.meters.packages("down", "heartbeat")).isEqualTo(1);
+		assertThat(this.meters.messages("request")).isEqualTo(1);
+		assertThat(this.meters.messages("notify")).isEqualTo(1);
+		assertThat(this.meters.messages("response")).isEqualTo(1);
+		assertThat(this.meters.messages("push")).isEqualTo(1);
+		assertThat(this.meters.requests("connector.entryHandler.echo")).isEqualTo(1);
 		assertThat(this.observer.inFlight()).isZero();
-		assertThat(invalid("up") + invalid("down")).isZero();
+		assertThat(this.meters.invalid("up") + this.meters.invalid("down")).isZero();
 	}
 
 	@Test
@@ -56,11 +58,11 @@ class PomeloObserverUnitTests {
 		client(frame(data(PomeloMessage.request(300, "a.b.c", json("{}")))));
 		client(frame(data(PomeloMessage.request(7, "a.b.d", json("{}")))));
 		backend(frame(data(PomeloMessage.response(7, json("{}")))));
-		assertThat(requests("a.b.d")).isEqualTo(1);
-		assertThat(requests("a.b.c")).isZero();
+		assertThat(this.meters.requests("a.b.d")).isEqualTo(1);
+		assertThat(this.meters.requests("a.b.c")).isZero();
 		backend(frame(data(PomeloMessage.response(300, json("{}")))));
 		backend(frame(data(PomeloMessage.response(300, json("{}")))));
-		assertThat(requests("a.b.c")).isEqualTo(1);
+		assertThat(this.meters.requests("a.b.c")).isEqualTo(1);
 		assertThat(this.observer.inFlight()).isZero();
 	}
 
@@ -73,8 +75,8 @@ class PomeloObserverUnitTests {
 		client(frame(new byte[] { 4, 0, 0, 2, 0, (byte) 0x81 }));
 		client(frame(new byte[] { 4, 0, 0, 3, 0, 1, 9 }));
 		client(frame(new byte[] { 4, 0, 0, 0 }));
-		assertThat(invalid("up")).isEqualTo(4);
-		assertThat(packages("up", "heartbeat")).isEqualTo(1);
+		assertThat(this.meters.invalid("up")).isEqualTo(4);
+		assertThat(this.meters.packages("up", "heartbeat")).isEqualTo(1);
 		assertThat(this.observer.inFlight()).isZero();
 	}
 
@@ -83,8 +85,8 @@ class PomeloObserverUnitTests {
 		this.feed.client(FrameObserver.TEXT, true, json("{\"hello\":1}"));
 		client(frame("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
 		backend(frame(new byte[] { 0, 0, 0, 0 }));
-		assertThat(invalid("up")).isEqualTo(2);
-		assertThat(invalid("down")).isEqualTo(1);
+		assertThat(this.meters.invalid("up")).isEqualTo(2);
+		assertThat(this.meters.invalid("down")).isEqualTo(1);
 	}
 
 	@Test
@@ -95,9 +97,9 @@ class PomeloObserverUnitTests {
 		this.feed.client(FrameObserver.BINARY, false, Arrays.copyOfRange(all, 0, 100));
 		this.feed.client(FrameObserver.CONTINUATION, false, Arrays.copyOfRange(all, 100, 600));
 		this.feed.client(FrameObserver.CONTINUATION, true, Arrays.copyOfRange(all, 600, all.length));
-		assertThat(packages("up", "data")).isEqualTo(1);
-		assertThat(packages("up", "heartbeat")).isEqualTo(1);
-		assertThat(invalid("up")).isZero();
+		assertThat(this.meters.packages("up", "data")).isEqualTo(1);
+		assertThat(this.meters.packages("up", "heartbeat")).isEqualTo(1);
+		assertThat(this.meters.invalid("up")).isZero();
 		assertThat(this.observer.inFlight()).isEqualTo(1);
 	}
 
@@ -107,9 +109,9 @@ class PomeloObserverUnitTests {
 		backend(frame(pkg(PackageType.HANDSHAKE, json("{\"code\":200,\"sys\":{\"heartbeat\":10}}"))));
 		backend(frame(pkg(PackageType.HANDSHAKE, json("not json"))));
 		backend(frame(pkg(PackageType.KICK, json("{\"reason\":\"bye\"}"))));
-		assertThat(handshakes("501")).isEqualTo(1);
-		assertThat(handshakes("200")).isEqualTo(1);
-		assertThat(handshakes("invalid")).isEqualTo(1);
+		assertThat(this.meters.handshakes("501")).isEqualTo(1);
+		assertThat(this.meters.handshakes("200")).isEqualTo(1);
+		assertThat(this.meters.handshakes("invalid")).isEqualTo(1);
 		assertThat(this.registry.get("pomelo.gateway.pomelo.kicks").counter().count()).isEqualTo(1);
 	}
 
@@ -123,8 +125,8 @@ class PomeloObserverUnitTests {
 		}
 		client(frame(data(new PomeloMessage(MessageType.REQUEST, 9, null, 77, json("{}")))));
 		backend(frame(data(PomeloMessage.response(9, json("{}")))));
-		assertThat(requests("connector.entryHandler.echo")).isEqualTo(3);
-		assertThat(requests(PomeloRouteTags.UNKNOWN)).isEqualTo(1);
+		assertThat(this.meters.requests("connector.entryHandler.echo")).isEqualTo(3);
+		assertThat(this.meters.requests(PomeloRouteTags.UNKNOWN)).isEqualTo(1);
 	}
 
 	@Test
@@ -164,13 +166,13 @@ class PomeloObserverUnitTests {
 			client(frame(data(PomeloMessage.request(i, "connector.entryHandler.slow", json("{}")))));
 		}
 		assertThat(this.observer.inFlight()).isEqualTo(1024);
-		assertThat(unanswered("evicted")).isEqualTo(10_000 - 1024);
+		assertThat(this.meters.unanswered("evicted")).isEqualTo(10_000 - 1024);
 		// The newest requests are the ones kept.
 		backend(frame(data(PomeloMessage.response(10_000, json("{}")))));
 		backend(frame(data(PomeloMessage.response(1, json("{}")))));
-		assertThat(requests("connector.entryHandler.slow")).isEqualTo(1);
+		assertThat(this.meters.requests("connector.entryHandler.slow")).isEqualTo(1);
 		this.observer.closed();
-		assertThat(unanswered("closed")).isEqualTo(1023);
+		assertThat(this.meters.unanswered("closed")).isEqualTo(1023);
 		assertThat(this.observer.inFlight()).isZero();
 	}
 
@@ -238,41 +240,11 @@ class PomeloObserverUnitTests {
 		this.feed.backend(FrameObserver.BINARY, true, payload);
 	}
 
-	private double packages(String direction, String type) {
-		return this.registry.get("pomelo.gateway.pomelo.packages")
-			.tags("route", "conn", "direction", direction, "type", type)
-			.counter()
-			.count();
-	}
 
-	private double messages(String type) {
-		return this.registry.get("pomelo.gateway.pomelo.messages").tags("route", "conn", "type", type).counter().count();
-	}
 
-	private double invalid(String direction) {
-		return this.registry.get("pomelo.gateway.pomelo.invalid.frames")
-			.tags("route", "conn", "direction", direction)
-			.counter()
-			.count();
-	}
 
-	private double handshakes(String code) {
-		return this.registry.get("pomelo.gateway.pomelo.handshakes").tags("route", "conn", "code", code).counter().count();
-	}
 
-	private double unanswered(String reason) {
-		return this.registry.get("pomelo.gateway.pomelo.requests.unanswered")
-			.tags("route", "conn", "reason", reason)
-			.counter()
-			.count();
-	}
 
-	private long requests(String pomeloRoute) {
-		var timer = this.registry.find("pomelo.gateway.pomelo.request.duration")
-			.tags("route", "conn", "pomelo.route", pomeloRoute)
-			.timer();
-		return (timer != null) ? timer.count() : 0;
-	}
 
 	private static byte[] json(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);
