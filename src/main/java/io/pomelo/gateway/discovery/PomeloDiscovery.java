@@ -242,7 +242,7 @@ public final class PomeloDiscovery implements AutoCloseable {
 				Map<String, DiscoveredServer> servers = this.module ? fromModule() : fromConsole();
 				this.servers = Map.copyOf(servers);
 				this.lastSuccess = Instant.now();
-				if (this.lastError != null && this.lastSuccess != null) {
+				if (this.lastError != null) {
 					logger.info("Pomelo master " + this.address + " reached: " + servers.size() + " frontend servers");
 				}
 				this.lastError = null;

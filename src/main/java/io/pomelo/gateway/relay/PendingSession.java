@@ -151,7 +151,6 @@ final class PendingSession {
 			this.relay.registry().handshakeFailed(this.route.id(), RefusalReason.CLIENT_GONE.tag());
 			return;
 		}
-		boolean compressed = Extensions.compresses(extensions);
 		RelaySession session = this.relay.registry().open(this.route.id(), this.clientAddress.toString(),
 				this.target.uri(), this.route.limits().idleTimeout(), extensions);
 		Runnable onEnd = () -> {
@@ -164,7 +163,7 @@ final class PendingSession {
 		this.early = null;
 		try {
 			Tunnel.start(session, this.relay.observers().open(session), onEnd, clientChannel, backendContext.channel(),
-					this.route.limits().maxFramePayload(), compressed, this.relay.closeGrace().toNanos(), switching, early);
+					this.route.limits().maxFramePayload(), this.relay.closeGrace().toNanos(), switching, early);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Session " + session.id() + " could not start its relay", ex);

@@ -60,22 +60,15 @@ final class Tunnel {
 
 	Tunnel(RelaySession session, FrameObserver observer, Runnable onEnd, Channel client, Channel backend,
 			int maxFramePayload, long closeGraceNanos) {
-		this(session, observer, onEnd, client, backend, maxFramePayload, false, closeGraceNanos);
-	}
-
-	/**
-	 * @param compressed permessage-deflate was negotiated: RSV1 may mark the first frame of a message
-	 */
-	Tunnel(RelaySession session, FrameObserver observer, Runnable onEnd, Channel client, Channel backend,
-			int maxFramePayload, boolean compressed, long closeGraceNanos) {
 		this.session = session;
 		this.observer = observer;
 		this.onEnd = onEnd;
 		this.closeGraceNanos = closeGraceNanos;
 		this.client = new TunnelEnd(this, Side.CLIENT, client, false);
 		this.backend = new TunnelEnd(this, Side.BACKEND, backend, true);
-		this.up = new Flow(this, Direction.UP, maxFramePayload, compressed, observer);
-		this.down = new Flow(this, Direction.DOWN, maxFramePayload, compressed, observer);
+		// With permessage-deflate negotiated, RSV1 may mark the first frame of a message.
+		this.up = new Flow(this, Direction.UP, maxFramePayload, session.compressed(), observer);
+		this.down = new Flow(this, Direction.DOWN, maxFramePayload, session.compressed(), observer);
 		this.up.connect(this.client, this.backend);
 		this.down.connect(this.backend, this.client);
 		this.client.connect(this.up, this.down);
@@ -91,15 +84,13 @@ final class Tunnel {
 	 * @param early bytes the client sent before its 101, or {@code null}
 	 */
 	static Tunnel start(RelaySession session, FrameObserver observer, Runnable onEnd, Channel client,
-			Channel backend, int maxFramePayload, boolean compressed, long closeGraceNanos, ByteBuf switchingProtocols,
-			ByteBuf early) {
+			Channel backend, int maxFramePayload, long closeGraceNanos, ByteBuf switchingProtocols, ByteBuf early) {
 		if (client.eventLoop() != backend.eventLoop() || !client.eventLoop().inEventLoop()) {
 			ReferenceCountUtil.release(switchingProtocols);
 			ReferenceCountUtil.release(early);
 			throw new IllegalStateException("both channels must share the calling event loop");
 		}
-		Tunnel tunnel = new Tunnel(session, observer, onEnd, client, backend, maxFramePayload, compressed,
-				closeGraceNanos);
+		Tunnel tunnel = new Tunnel(session, observer, onEnd, client, backend, maxFramePayload, closeGraceNanos);
 		tunnel.install(switchingProtocols, early);
 		return tunnel;
 	}
