@@ -42,6 +42,7 @@ import org.springframework.security.web.server.header.ReferrerPolicyServerHttpHe
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import io.pomelo.gateway.config.AdminProperties;
 import io.pomelo.gateway.config.GatewayProperties;
 import io.pomelo.gateway.relay.SessionRegistry;
 import io.pomelo.gateway.reload.ConfigReloader;
@@ -103,7 +104,7 @@ class AdminManagementContextConfiguration {
 
 	@Bean
 	ReactiveUserDetailsService adminUsers(GatewayProperties properties) {
-		List<GatewayProperties.User> users = properties.getAdmin().getUsers();
+		List<AdminProperties.User> users = properties.getAdmin().getUsers();
 		if (users.isEmpty()) {
 			logger.warn("Admin API disabled: no users configured. Add pomelo.gateway.admin.users with a name, a "
 					+ "BCrypt password hash (for example from `htpasswd -nbBC 10 '' <password>`) and a role "
@@ -114,7 +115,7 @@ class AdminManagementContextConfiguration {
 		return new MapReactiveUserDetailsService(users.stream().map((user) -> toUserDetails(user, bcrypt)).toList());
 	}
 
-	private static UserDetails toUserDetails(GatewayProperties.User user, PasswordEncoder bcrypt) {
+	private static UserDetails toUserDetails(AdminProperties.User user, PasswordEncoder bcrypt) {
 		String hash = (user.getPassword() != null) ? user.getPassword().replaceFirst("^\\{bcrypt\\}", "") : "";
 		if (!hash.matches("\\$2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}")) {
 			throw new IllegalStateException("pomelo.gateway.admin.users[" + user.getName() + "].password must be a "
@@ -186,7 +187,7 @@ class AdminManagementContextConfiguration {
 		@Override
 		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
 			return Binder.get(context.getEnvironment())
-				.bind("pomelo.gateway.admin.users", Bindable.listOf(GatewayProperties.User.class))
+				.bind("pomelo.gateway.admin.users", Bindable.listOf(AdminProperties.User.class))
 				.map((users) -> !users.isEmpty())
 				.orElse(false);
 		}

@@ -12,7 +12,7 @@ import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpStatus;
 
-import io.pomelo.gateway.config.GatewayProperties.Relay;
+import io.pomelo.gateway.config.RelayProperties;
 import io.pomelo.gateway.relay.CloseCodes;
 import io.pomelo.gateway.relay.RelaySession;
 import io.pomelo.gateway.relay.SessionRegistry;
@@ -49,7 +49,7 @@ public class RouteAdministration {
 
 	private final TargetPolicy policy;
 
-	private final Relay defaults;
+	private final RelayProperties defaults;
 
 	private final SessionRegistry sessions;
 
@@ -57,7 +57,7 @@ public class RouteAdministration {
 
 	private final Object lock = new Object();
 
-	public RouteAdministration(RouteTable table, RouteStore store, TargetPolicy policy, Relay defaults,
+	public RouteAdministration(RouteTable table, RouteStore store, TargetPolicy policy, RelayProperties defaults,
 			SessionRegistry sessions, Duration drainGrace) {
 		this.table = table;
 		this.store = store;

@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.pomelo.gateway.config.DiscoveryProperties;
+import io.pomelo.gateway.config.StaticRoute;
 import io.pomelo.gateway.config.GatewayProperties;
 import io.pomelo.gateway.route.ConfigRoutes;
 import io.pomelo.gateway.route.RouteTable;
@@ -34,7 +35,7 @@ class DiscoveryConfiguration {
 		}
 		TargetPolicy targets = policy.getIfAvailable();
 		DiscoveredRoutes routes = new DiscoveredRoutes(pomelo.getServerPrefix(), pomelo.getTypePrefix(),
-				ConfigRoutes.limits(new GatewayProperties.StaticRoute(), properties.getRelay()),
+				ConfigRoutes.limits(new StaticRoute(), properties.getRelay()),
 				(target) -> (targets != null) ? targets.check(target) : null);
 		PomeloDiscovery discovery = new PomeloDiscovery(pomelo, table, routes, new DiscoveryMeters(meterRegistry));
 		discovery.start();

@@ -6,6 +6,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import io.pomelo.gateway.config.PomeloProperties;
 import io.pomelo.gateway.config.GatewayProperties;
 
 /**
@@ -18,7 +19,7 @@ class PomeloObserverConfiguration {
 
 	@Bean
 	PomeloObserverFactory pomeloObserverFactory(MeterRegistry meterRegistry, GatewayProperties properties) {
-		GatewayProperties.Pomelo pomelo = properties.getPomelo();
+		PomeloProperties pomelo = properties.getPomelo();
 		return new PomeloObserverFactory(meterRegistry, pomelo.getMaxRoutes(), pomelo.getMaxInFlightRequests(),
 				pomelo.isInflate() ? pomelo.getMaxInflatedMessage().toBytes() : 0);
 	}

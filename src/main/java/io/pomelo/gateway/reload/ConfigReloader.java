@@ -10,8 +10,6 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -27,9 +25,9 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.PropertySourcesPropertyResolver;
 
 import io.pomelo.gateway.config.GatewayProperties;
-import io.pomelo.gateway.config.GatewayProperties.PortRoute;
-import io.pomelo.gateway.config.GatewayProperties.Relay;
-import io.pomelo.gateway.config.GatewayProperties.StaticRoute;
+import io.pomelo.gateway.config.PortRoute;
+import io.pomelo.gateway.config.RelayProperties;
+import io.pomelo.gateway.config.StaticRoute;
 import io.pomelo.gateway.reload.ConfigFiles.ConfigFileException;
 import io.pomelo.gateway.reload.ConfigFiles.Reading;
 import io.pomelo.gateway.reload.ReloadOutcome.Result;
@@ -55,8 +53,6 @@ public final class ConfigReloader {
 
 	private static final Log logger = LogFactory.getLog(ConfigReloader.class);
 
-	private static final Pattern PROBLEM = Pattern.compile("(pomelo\\.gateway\\.[^:\\s]+): (.*)");
-
 	private static final String ROUTES = GatewayProperties.PREFIX + ".routes";
 
 	private static final String PORT_ROUTES = GatewayProperties.PREFIX + ".port-routes";
@@ -65,7 +61,7 @@ public final class ConfigReloader {
 
 	private final RouteTable table;
 
-	private final Relay relayInForce;
+	private final RelayProperties relayInForce;
 
 	private final ConfigurableEnvironment environment;
 
@@ -82,7 +78,7 @@ public final class ConfigReloader {
 
 	private volatile Instant lastSuccess;
 
-	ConfigReloader(ConfigFiles files, RouteTable table, Relay relayInForce, ConfigurableEnvironment environment,
+	ConfigReloader(ConfigFiles files, RouteTable table, RelayProperties relayInForce, ConfigurableEnvironment environment,
 			Clock clock) {
 		this.files = files;
 		this.table = table;
@@ -169,8 +165,8 @@ public final class ConfigReloader {
 			String property = (ex.getProperty() != null) ? ex.getProperty().getName().toString() : ex.getName().toString();
 			return refused(trigger, at, needsRestart, List.of(new FieldError(property, rootMessage(ex))));
 		}
-		catch (IllegalStateException ex) {
-			return refused(trigger, at, needsRestart, problems(ex.getMessage()));
+		catch (ConfigRoutes.InvalidRoutesException ex) {
+			return refused(trigger, at, needsRestart, ex.problems());
 		}
 		List<FieldError> collisions = collisions(routes, candidate);
 		if (!collisions.isEmpty()) {
@@ -213,7 +209,7 @@ public final class ConfigReloader {
 		this.listeners.forEach((listener) -> listener.accept(outcome));
 	}
 
-	private void copyRouteDefaults(Relay relay) {
+	private void copyRouteDefaults(RelayProperties relay) {
 		relay.setIdleTimeout(this.relayInForce.getIdleTimeout());
 		relay.setMaxConnections(this.relayInForce.getMaxConnections());
 		relay.setMaxFramePayload(this.relayInForce.getMaxFramePayload());
@@ -302,22 +298,6 @@ public final class ConfigReloader {
 
 	private ReloadOutcome refused(String trigger, Instant at, List<String> needsRestart, List<FieldError> problems) {
 		return new ReloadOutcome(Result.REFUSED, trigger, List.of(), List.of(), List.of(), needsRestart, problems, at);
-	}
-
-	/** ConfigRoutes' message, one line per property, back into properties and problems. */
-	private static List<FieldError> problems(String message) {
-		List<FieldError> problems = new ArrayList<>();
-		String body = message.replaceFirst("^Invalid route configuration:\\s*", "");
-		for (String line : body.split("\n")) {
-			String trimmed = line.trim();
-			if (trimmed.isEmpty()) {
-				continue;
-			}
-			Matcher matcher = PROBLEM.matcher(trimmed);
-			problems.add(matcher.matches() ? new FieldError(matcher.group(1), matcher.group(2))
-					: new FieldError(ROUTES, trimmed));
-		}
-		return problems;
 	}
 
 	private static String rootMessage(Throwable ex) {

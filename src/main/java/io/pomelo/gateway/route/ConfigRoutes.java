@@ -2,13 +2,12 @@ package io.pomelo.gateway.route;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import io.pomelo.gateway.config.GatewayProperties;
-import io.pomelo.gateway.config.GatewayProperties.PortRoute;
-import io.pomelo.gateway.config.GatewayProperties.Relay;
-import io.pomelo.gateway.config.GatewayProperties.RouteOptions;
-import io.pomelo.gateway.config.GatewayProperties.StaticRoute;
+import io.pomelo.gateway.config.PortRoute;
+import io.pomelo.gateway.config.RelayProperties;
+import io.pomelo.gateway.config.RouteOptions;
+import io.pomelo.gateway.config.StaticRoute;
 
 /**
  * Builds the read-only routes from {@code pomelo.gateway.routes} and {@code port-routes}. A broken
@@ -23,12 +22,12 @@ public final class ConfigRoutes {
 
 	/**
 	 * Validates and converts every configured route.
-	 * @throws IllegalStateException naming each broken property
+	 * @throws InvalidRoutesException naming each broken property
 	 */
 	public static List<GatewayRoute> from(GatewayProperties properties) {
 		List<GatewayRoute> routes = new ArrayList<>();
-		List<String> problems = new ArrayList<>();
-		Relay defaults = properties.getRelay();
+		List<FieldError> problems = new ArrayList<>();
+		RelayProperties defaults = properties.getRelay();
 		for (int i = 0; i < properties.getRoutes().size(); i++) {
 			StaticRoute route = properties.getRoutes().get(i);
 			List<FieldError> errors = RouteValidator.errors();
@@ -55,13 +54,17 @@ public final class ConfigRoutes {
 			}
 		}
 		if (!problems.isEmpty()) {
-			throw new IllegalStateException("Invalid route configuration:\n  " + String.join("\n  ", problems));
+			throw new InvalidRoutesException("Invalid route configuration:\n  " + String.join("\n  ",
+					problems.stream().map((problem) -> problem.field() + ": " + problem.message()).toList()), problems);
 		}
 		try {
 			RouteSnapshot.of(0, routes);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid route configuration: " + ex.getMessage(), ex);
+			InvalidRoutesException invalid = new InvalidRoutesException("Invalid route configuration: " + ex.getMessage(),
+					List.of(new FieldError(GatewayProperties.PREFIX + ".routes", ex.getMessage())));
+			invalid.initCause(ex);
+			throw invalid;
 		}
 		return routes;
 	}
@@ -69,7 +72,7 @@ public final class ConfigRoutes {
 	/**
 	 * Applies the relay defaults to a route's own options.
 	 */
-	public static RouteLimits limits(RouteOptions options, Relay defaults) {
+	public static RouteLimits limits(RouteOptions options, RelayProperties defaults) {
 		return new RouteLimits(
 				(options.getStripPrefix() != null) ? options.getStripPrefix() : defaults.isStripPrefix(),
 				(options.getIdleTimeout() != null) ? options.getIdleTimeout() : defaults.getIdleTimeout(),
@@ -83,11 +86,28 @@ public final class ConfigRoutes {
 				(options.getMaxFramePayload() != null) ? options.getMaxFramePayload().toBytes() : null, errors);
 	}
 
-	private static boolean report(String property, List<FieldError> errors, List<String> problems) {
-		problems.addAll(errors.stream()
-			.map((error) -> property + "." + kebab(error.field()) + ": " + error.message())
-			.collect(Collectors.toList()));
+	private static boolean report(String property, List<FieldError> errors, List<FieldError> problems) {
+		errors.forEach((error) -> problems.add(new FieldError(property + "." + kebab(error.field()), error.message())));
 		return errors.isEmpty();
+	}
+
+	/**
+	 * Configured routes that do not validate: the message names every broken property, as start-up
+	 * reports it, and {@link #problems()} holds them one by one, each under its full property name.
+	 */
+	public static final class InvalidRoutesException extends IllegalStateException {
+
+		private final List<FieldError> problems;
+
+		InvalidRoutesException(String message, List<FieldError> problems) {
+			super(message);
+			this.problems = List.copyOf(problems);
+		}
+
+		public List<FieldError> problems() {
+			return this.problems;
+		}
+
 	}
 
 	private static String kebab(String field) {

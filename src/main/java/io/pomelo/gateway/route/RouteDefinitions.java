@@ -5,7 +5,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.pomelo.gateway.config.GatewayProperties.Relay;
+import io.pomelo.gateway.config.RelayProperties;
 
 /**
  * Checks and converts route definitions from the admin API and the store.
@@ -71,7 +71,7 @@ public final class RouteDefinitions {
 	/**
 	 * Converts a valid definition, applying the relay defaults to unset options.
 	 */
-	public static GatewayRoute toRoute(RouteDefinition route, Relay defaults, RouteSource source) {
+	public static GatewayRoute toRoute(RouteDefinition route, RelayProperties defaults, RouteSource source) {
 		RouteLimits limits = new RouteLimits(
 				(route.stripPrefix() != null) ? route.stripPrefix() : defaults.isStripPrefix(),
 				(route.idleTimeout() != null) ? route.idleTimeout() : defaults.getIdleTimeout(),

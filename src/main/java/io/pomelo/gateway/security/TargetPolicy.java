@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 
-import io.pomelo.gateway.config.GatewayProperties.Targets;
+import io.pomelo.gateway.config.TargetsProperties;
 import io.pomelo.gateway.route.PortAllowList;
 
 /**
@@ -25,7 +25,7 @@ public class TargetPolicy {
 
 	private final Supplier<Set<Integer>> ownPorts;
 
-	public TargetPolicy(Targets targets, Supplier<Set<Integer>> ownPorts) {
+	public TargetPolicy(TargetsProperties targets, Supplier<Set<Integer>> ownPorts) {
 		this.cidrs = targets.getAllowCidrs().stream().map(Cidr::parse).toList();
 		this.hosts = Set.copyOf(targets.getAllowHosts());
 		this.ports = PortAllowList.parse(targets.getAllowPorts());

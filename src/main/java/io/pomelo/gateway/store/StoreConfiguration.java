@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
+import io.pomelo.gateway.config.StoreProperties;
 import io.pomelo.gateway.config.GatewayProperties;
 
 /**
@@ -46,7 +47,7 @@ class StoreConfiguration {
 
 		@Bean
 		RouteStore redisRouteStore(ReactiveRedisConnectionFactory connections, GatewayProperties properties) {
-			GatewayProperties.Store store = properties.getStore();
+			StoreProperties store = properties.getStore();
 			return new RedisRouteStore(connections, store.getRedisKey(), store.getResyncPeriod(), REDIS_TIMEOUT,
 					location(connections, store.getRedisKey()));
 		}

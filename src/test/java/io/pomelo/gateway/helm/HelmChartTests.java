@@ -65,6 +65,7 @@ import org.springframework.util.FileSystemUtils;
 import org.springframework.util.unit.DataSize;
 
 import io.pomelo.gateway.config.DataPlaneTlsEnvironmentPostProcessor;
+import io.pomelo.gateway.config.AdminProperties;
 import io.pomelo.gateway.config.GatewayProperties;
 import io.pomelo.gateway.route.ConfigRoutes;
 import io.pomelo.gateway.route.GatewayRoute;
@@ -627,8 +628,8 @@ class HelmChartTests {
 		environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource(name, variables));
 		GatewayProperties properties = new Binder(ConfigurationPropertySources.get(environment))
 			.bindOrCreate("pomelo.gateway", GatewayProperties.class);
-		assertThat(properties.getAdmin().getUsers()).extracting(GatewayProperties.User::getName,
-				GatewayProperties.User::getRole, GatewayProperties.User::getPassword)
+		assertThat(properties.getAdmin().getUsers()).extracting(AdminProperties.User::getName,
+				AdminProperties.User::getRole, AdminProperties.User::getPassword)
 			.containsExactly(org.assertj.core.groups.Tuple.tuple("ops", "admin", "secret:ops"),
 					org.assertj.core.groups.Tuple.tuple("grafana", "viewer", "secret:grafana"));
 		assertThat(environment.getProperty("spring.data.redis.password")).isEqualTo("secret:redis-password");

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
 
 import io.pomelo.gateway.config.GatewayProperties;
-import io.pomelo.gateway.config.GatewayProperties.PortRoute;
-import io.pomelo.gateway.config.GatewayProperties.StaticRoute;
+import io.pomelo.gateway.config.PortRoute;
+import io.pomelo.gateway.config.StaticRoute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;

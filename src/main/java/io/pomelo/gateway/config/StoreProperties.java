@@ -1,0 +1,63 @@
+package io.pomelo.gateway.config;
+
+import java.time.Duration;
+
+/**
+ * Route store settings.
+ */
+public class StoreProperties {
+
+	/**
+	 * Store kind: 'file' (embedded default, one replica) or 'redis' (shared by every replica, using
+	 * spring.data.redis.*).
+	 */
+	private String type = "file";
+
+	/**
+	 * JSON file of the 'file' store.
+	 */
+	private java.nio.file.Path file = java.nio.file.Path.of("data/routes.json");
+
+	/**
+	 * Key prefix of the 'redis' store.
+	 */
+	private String redisKey = "pomelo-gateway:routes";
+
+	/**
+	 * How often the 'redis' store is re-read in full, as a safety net for missed change events.
+	 */
+	private Duration resyncPeriod = Duration.ofSeconds(30);
+
+	public String getType() {
+		return this.type;
+	}
+
+	public void setType(String type) {
+		this.type = type;
+	}
+
+	public java.nio.file.Path getFile() {
+		return this.file;
+	}
+
+	public void setFile(java.nio.file.Path file) {
+		this.file = file;
+	}
+
+	public String getRedisKey() {
+		return this.redisKey;
+	}
+
+	public void setRedisKey(String redisKey) {
+		this.redisKey = redisKey;
+	}
+
+	public Duration getResyncPeriod() {
+		return this.resyncPeriod;
+	}
+
+	public void setResyncPeriod(Duration resyncPeriod) {
+		this.resyncPeriod = resyncPeriod;
+	}
+
+}
