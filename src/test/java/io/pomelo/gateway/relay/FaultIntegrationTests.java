@@ -184,8 +184,26 @@ class FaultIntegrationTests {
 			StringBuilder refusals = new StringBuilder();
 			this.meters.find("pomelo.gateway.handshake.failures").counters().forEach((counter) -> refusals
 				.append(counter.getId().getTag("route") + "/" + counter.getId().getTag("reason") + "=" + (long) counter.count() + " "));
-			throw new AssertionError(ex.getMessage() + "; gateway refusals: " + refusals + "; Pomelo alive: "
-					+ pomelo.isAlive() + "; its stderr ends:\n" + pomelo.errorTail(30), ex);
+			throw new AssertionError(ex.getMessage() + "; gateway refusals: " + refusals + "; backend connections open: "
+					+ this.connector.openConnections() + "; " + directUpgrade() + "; Pomelo alive: " + pomelo.isAlive()
+					+ "; its stderr ends:\n" + pomelo.errorTail(30), ex);
+		}
+	}
+
+	/**
+	 * An upgrade sent straight to the connector, past the gateway: whether a stall is Pomelo's or the
+	 * gateway's.
+	 */
+	private static String directUpgrade() {
+		int port = URI.create(pomelo.connectorUri(0)).getPort();
+		long start = System.nanoTime();
+		try (RawClient client = RawClient.plain(port)) {
+			int status = client.send(RawClient.upgrade("/", "")).response(Duration.ofSeconds(3)).status();
+			return "the connector answered a direct upgrade with " + status + " in "
+					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms";
+		}
+		catch (RuntimeException ex) {
+			return "the connector did not answer a direct upgrade: " + ex;
 		}
 	}
 
