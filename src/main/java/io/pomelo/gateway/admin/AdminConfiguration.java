@@ -7,7 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.relay.SessionRegistry;
 import io.pomelo.gateway.route.RouteTable;
 import io.pomelo.gateway.security.TargetPolicy;
@@ -21,13 +21,13 @@ import io.pomelo.gateway.store.RouteStore;
 class AdminConfiguration {
 
 	@Bean
-	TargetPolicy targetPolicy(GatewayProperties properties, Environment environment) {
+	TargetPolicy targetPolicy(PomeloGatewayProperties properties, Environment environment) {
 		return new TargetPolicy(properties.getTargets(), () -> ownPorts(environment));
 	}
 
 	@Bean
 	RouteAdministration routeAdministration(RouteTable table, RouteStore store, TargetPolicy policy,
-			GatewayProperties properties, SessionRegistry sessions) {
+			PomeloGatewayProperties properties, SessionRegistry sessions) {
 		RouteAdministration administration = new RouteAdministration(table, store, policy, properties.getRelay(),
 				sessions, properties.getAdmin().getDrainGrace());
 		administration.reload();

@@ -1,13 +1,14 @@
 package io.pomelo.gateway.admin;
 
 import java.security.Principal;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.server.ServerWebExchange;
@@ -22,19 +23,19 @@ import io.pomelo.gateway.store.StoreUnavailableException;
 abstract class AdminControllerSupport {
 
 	@ExceptionHandler(AdminException.class)
-	ResponseEntity<Map<String, Object>> refused(AdminException ex, ServerWebExchange exchange) {
+	ResponseEntity<ProblemDetail> refused(AdminException ex, ServerWebExchange exchange) {
 		return Problems.of(ex, exchange);
 	}
 
 	@ExceptionHandler(ServerWebInputException.class)
-	ResponseEntity<Map<String, Object>> unreadable(ServerWebInputException ex, ServerWebExchange exchange) {
+	ResponseEntity<ProblemDetail> unreadable(ServerWebInputException ex, ServerWebExchange exchange) {
 		return Problems.unreadable(ex, exchange);
 	}
 
 	@ExceptionHandler(StoreUnavailableException.class)
-	ResponseEntity<Map<String, Object>> storeDown(StoreUnavailableException ex, ServerWebExchange exchange) {
+	ResponseEntity<ProblemDetail> storeDown(StoreUnavailableException ex, ServerWebExchange exchange) {
 		return Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Route store unavailable",
-				ex.getMessage() + "; nothing was changed", java.util.List.of(), exchange);
+				ex.getMessage() + "; nothing was changed", List.of(), exchange);
 	}
 
 	/** Runs blocking store work on a worker thread. */

@@ -4,7 +4,7 @@ import java.util.List;
 
 import org.springframework.http.HttpStatus;
 
-import io.pomelo.gateway.route.FieldError;
+import io.pomelo.gateway.route.FieldProblem;
 
 /**
  * A refused admin request, turned into an RFC 9457 problem body.
@@ -15,9 +15,9 @@ public class AdminException extends RuntimeException {
 
 	private final String title;
 
-	private final List<FieldError> errors;
+	private final List<FieldProblem> errors;
 
-	public AdminException(HttpStatus status, String title, String detail, List<FieldError> errors) {
+	public AdminException(HttpStatus status, String title, String detail, List<FieldProblem> errors) {
 		super(detail);
 		this.status = status;
 		this.title = title;
@@ -29,7 +29,7 @@ public class AdminException extends RuntimeException {
 	}
 
 	/** An invalid request body: 400 with every field that is wrong. */
-	public static AdminException invalid(List<FieldError> errors) {
+	public static AdminException invalid(List<FieldProblem> errors) {
 		return new AdminException(HttpStatus.BAD_REQUEST, "Invalid route",
 				errors.size() + " field(s) are invalid: " + errors.get(0).field() + " " + errors.get(0).message(), errors);
 	}
@@ -42,7 +42,7 @@ public class AdminException extends RuntimeException {
 		return this.title;
 	}
 
-	public List<FieldError> errors() {
+	public List<FieldProblem> errors() {
 		return this.errors;
 	}
 

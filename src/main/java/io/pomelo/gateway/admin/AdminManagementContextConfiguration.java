@@ -43,7 +43,8 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 import io.pomelo.gateway.config.AdminProperties;
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.AdminProperties.Role;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.relay.SessionRegistry;
 import io.pomelo.gateway.reload.ConfigReloader;
 
@@ -67,6 +68,8 @@ import io.pomelo.gateway.reload.ConfigReloader;
 @ImportAutoConfiguration({ SpringDocConfigProperties.class, SpringDocConfiguration.class,
 		SpringDocSpecPropertiesConfiguration.class, SpringDocWebFluxConfiguration.class })
 class AdminManagementContextConfiguration {
+
+	private static final String USERS = PomeloGatewayProperties.PREFIX + ".admin.users";
 
 	private static final Log logger = LogFactory.getLog(AdminManagementContextConfiguration.class);
 
@@ -96,14 +99,14 @@ class AdminManagementContextConfiguration {
 			.authorizeExchange((exchanges) -> exchanges
 				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
 				.pathMatchers(HttpMethod.GET, "/console", ConsoleRoutes.PATH + "**").permitAll()
-				.pathMatchers(HttpMethod.GET, "/admin/**", "/v3/api-docs", "/v3/api-docs/**").hasAnyRole("VIEWER", "ADMIN")
-				.pathMatchers(HttpMethod.HEAD, "/admin/**").hasAnyRole("VIEWER", "ADMIN")
-				.anyExchange().hasRole("ADMIN"))
+				.pathMatchers(HttpMethod.GET, "/admin/**", "/v3/api-docs", "/v3/api-docs/**").hasAnyRole(Role.VIEWER.name(), Role.ADMIN.name())
+				.pathMatchers(HttpMethod.HEAD, "/admin/**").hasAnyRole(Role.VIEWER.name(), Role.ADMIN.name())
+				.anyExchange().hasRole(Role.ADMIN.name()))
 			.build();
 	}
 
 	@Bean
-	ReactiveUserDetailsService adminUsers(GatewayProperties properties) {
+	ReactiveUserDetailsService adminUsers(PomeloGatewayProperties properties) {
 		List<AdminProperties.User> users = properties.getAdmin().getUsers();
 		if (users.isEmpty()) {
 			logger.warn("Admin API disabled: no users configured. Add pomelo.gateway.admin.users with a name, a "
@@ -118,16 +121,12 @@ class AdminManagementContextConfiguration {
 	private static UserDetails toUserDetails(AdminProperties.User user, PasswordEncoder bcrypt) {
 		String hash = (user.getPassword() != null) ? user.getPassword().replaceFirst("^\\{bcrypt\\}", "") : "";
 		if (!hash.matches("\\$2[abxy]?\\$\\d{2}\\$[./A-Za-z0-9]{53}")) {
-			throw new IllegalStateException("pomelo.gateway.admin.users[" + user.getName() + "].password must be a "
+			throw new IllegalStateException(USERS + "[" + user.getName() + "].password must be a "
 					+ "BCrypt hash such as $2a$10$...; plain-text passwords are refused");
 		}
-		String role = user.getRole();
-		if (!"viewer".equals(role) && !"admin".equals(role)) {
-			throw new IllegalStateException("pomelo.gateway.admin.users[" + user.getName() + "].role must be "
-					+ "'viewer' or 'admin', not '" + role + "'");
-		}
+		// Binding refuses any role but the enum's, naming the property and the values it takes.
 		return User.withUsername(user.getName()).password(hash).passwordEncoder((raw) -> raw)
-			.roles(role.toUpperCase(java.util.Locale.ROOT)).build();
+			.roles(user.getRole().name()).build();
 	}
 
 	@Bean
@@ -187,7 +186,7 @@ class AdminManagementContextConfiguration {
 		@Override
 		public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
 			return Binder.get(context.getEnvironment())
-				.bind("pomelo.gateway.admin.users", Bindable.listOf(AdminProperties.User.class))
+				.bind(USERS, Bindable.listOf(AdminProperties.User.class))
 				.map((users) -> !users.isEmpty())
 				.orElse(false);
 		}

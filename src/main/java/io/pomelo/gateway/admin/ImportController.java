@@ -11,7 +11,7 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.pomelo.gateway.route.FieldError;
+import io.pomelo.gateway.route.FieldProblem;
 import io.pomelo.gateway.route.PomeloServersImport;
 
 /**
@@ -38,7 +38,7 @@ class ImportController extends AdminControllerSupport {
 			}
 			catch (PomeloServersImport.ImportShapeException ex) {
 				throw new AdminException(HttpStatus.UNPROCESSABLE_CONTENT, "Invalid servers.json", ex.getMessage(),
-						List.of(new FieldError(ex.field(), ex.getMessage())));
+						List.of(new FieldProblem(ex.field(), ex.getMessage())));
 			}
 		}));
 	}

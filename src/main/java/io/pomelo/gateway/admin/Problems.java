@@ -1,20 +1,21 @@
 package io.pomelo.gateway.admin;
 
-import java.util.LinkedHashMap;
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 
-import io.pomelo.gateway.route.FieldError;
+import io.pomelo.gateway.route.FieldProblem;
 
 /**
- * Builds RFC 9457 problem bodies: {@code type}, {@code title}, {@code status}, {@code detail},
- * {@code instance}, and {@code errors} naming each rejected field.
+ * Builds RFC 9457 problem bodies on Spring's {@link ProblemDetail}, with an {@code errors} extension
+ * naming each rejected field.
  */
 final class Problems {
 
@@ -23,20 +24,18 @@ final class Problems {
 	private Problems() {
 	}
 
-	static ResponseEntity<Map<String, Object>> of(AdminException ex, ServerWebExchange exchange) {
+	static ResponseEntity<ProblemDetail> of(AdminException ex, ServerWebExchange exchange) {
 		return of(ex.status(), ex.title(), ex.getMessage(), ex.errors(), exchange);
 	}
 
-	static ResponseEntity<Map<String, Object>> of(HttpStatus status, String title, String detail,
-			List<FieldError> errors, ServerWebExchange exchange) {
-		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("type", "about:blank");
-		body.put("title", title);
-		body.put("status", status.value());
-		body.put("detail", detail);
-		body.put("instance", exchange.getRequest().getPath().value());
+	static ResponseEntity<ProblemDetail> of(HttpStatus status, String title, String detail, List<FieldProblem> errors,
+			ServerWebExchange exchange) {
+		ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
+		body.setTitle(title);
+		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
 		if (!errors.isEmpty()) {
-			body.put("errors", errors.stream().map((error) -> Map.of("field", error.field(), "message", error.message())).toList());
+			body.setProperty("errors",
+					errors.stream().map((error) -> Map.of("field", error.field(), "message", error.message())).toList());
 		}
 		return ResponseEntity.status(status).contentType(PROBLEM_JSON).body(body);
 	}
@@ -45,7 +44,7 @@ final class Problems {
 	 * A body that could not be read at all: malformed JSON or a value of the wrong type. The field is
 	 * named when the parser knows it.
 	 */
-	static ResponseEntity<Map<String, Object>> unreadable(ServerWebInputException ex, ServerWebExchange exchange) {
+	static ResponseEntity<ProblemDetail> unreadable(ServerWebInputException ex, ServerWebExchange exchange) {
 		String field = "body";
 		Throwable cause = ex.getMostSpecificCause();
 		if (cause instanceof tools.jackson.databind.exc.MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
@@ -58,7 +57,7 @@ final class Problems {
 		String message = (cause != null && cause.getMessage() != null) ? cause.getMessage().lines().findFirst().orElse("")
 				: ex.getReason();
 		return of(HttpStatus.BAD_REQUEST, "Unreadable request", "the request body could not be read: " + message,
-				List.of(new FieldError(field, "has the wrong type or format")), exchange);
+				List.of(new FieldProblem(field, "has the wrong type or format")), exchange);
 	}
 
 }

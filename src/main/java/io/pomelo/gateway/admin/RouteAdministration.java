@@ -17,11 +17,11 @@ import io.pomelo.gateway.relay.CloseCodes;
 import io.pomelo.gateway.relay.RelaySession;
 import io.pomelo.gateway.relay.SessionRegistry;
 import io.pomelo.gateway.route.DeletePolicy;
-import io.pomelo.gateway.route.FieldError;
+import io.pomelo.gateway.route.FieldProblem;
 import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.PortAllowList;
-import io.pomelo.gateway.route.RouteDefinition;
-import io.pomelo.gateway.route.RouteDefinitions;
+import io.pomelo.gateway.route.DynamicRoute;
+import io.pomelo.gateway.route.DynamicRoutes;
 import io.pomelo.gateway.route.RouteSnapshot;
 import io.pomelo.gateway.route.RouteSource;
 import io.pomelo.gateway.route.RouteTable;
@@ -75,12 +75,12 @@ public class RouteAdministration {
 		synchronized (this.lock) {
 			List<GatewayRoute> routes = new ArrayList<>();
 			for (StoredRoute route : stored.values()) {
-				List<FieldError> errors = RouteDefinitions.validate(route.route());
+				List<FieldProblem> errors = DynamicRoutes.validate(route.route());
 				if (!errors.isEmpty()) {
 					logger.error("Stored route '" + route.route().id() + "' is invalid and is not served: " + errors);
 					continue;
 				}
-				routes.add(RouteDefinitions.toRoute(route.route(), this.defaults, RouteSource.DYNAMIC));
+				routes.add(DynamicRoutes.toRoute(route.route(), this.defaults, RouteSource.DYNAMIC));
 			}
 			this.table.replaceDynamic(routes);
 		}
@@ -118,7 +118,7 @@ public class RouteAdministration {
 	}
 
 	/** Creates a dynamic route. */
-	public RouteView create(RouteDefinition route, String user) {
+	public RouteView create(DynamicRoute route, String user) {
 		synchronized (this.lock) {
 			check(route);
 			if (this.table.current().get(route.id()) != null) {
@@ -132,12 +132,12 @@ public class RouteAdministration {
 	}
 
 	/** Replaces a dynamic route whose version is still {@code ifMatch}. */
-	public RouteView update(String id, RouteDefinition route, long ifMatch, String user) {
+	public RouteView update(String id, DynamicRoute route, long ifMatch, String user) {
 		synchronized (this.lock) {
 			if (route != null && route.id() != null && !route.id().equals(id)) {
-				throw AdminException.invalid(List.of(new FieldError("id", "must equal the id in the path, '" + id + "'")));
+				throw AdminException.invalid(List.of(new FieldProblem("id", "must equal the id in the path, '" + id + "'")));
 			}
-			RouteDefinition withId = (route != null) ? route.withId(id) : null;
+			DynamicRoute withId = (route != null) ? route.withId(id) : null;
 			requireDynamic(id);
 			check(withId);
 			Map<String, StoredRoute> after = commit(List.of(new RouteChange.Update(withId, ifMatch)));
@@ -166,12 +166,12 @@ public class RouteAdministration {
 	/**
 	 * Applies routes from a servers.json import all or nothing, or only reports what would change.
 	 */
-	public ImportResult importRoutes(List<RouteDefinition> routes, boolean dryRun, String user) {
+	public ImportResult importRoutes(List<DynamicRoute> routes, boolean dryRun, String user) {
 		synchronized (this.lock) {
-			List<FieldError> errors = new ArrayList<>();
+			List<FieldProblem> errors = new ArrayList<>();
 			for (int i = 0; i < routes.size(); i++) {
-				for (FieldError error : problems(routes.get(i))) {
-					errors.add(new FieldError("servers[" + routes.get(i).id() + "]." + error.field(), error.message()));
+				for (FieldProblem error : problems(routes.get(i))) {
+					errors.add(new FieldProblem("servers[" + routes.get(i).id() + "]." + error.field(), error.message()));
 				}
 			}
 			if (!errors.isEmpty()) {
@@ -183,7 +183,7 @@ public class RouteAdministration {
 			List<String> changed = new ArrayList<>();
 			List<String> unchanged = new ArrayList<>();
 			List<RouteChange> changes = new ArrayList<>();
-			for (RouteDefinition route : routes) {
+			for (DynamicRoute route : routes) {
 				if (readOnly(route.id())) {
 					throw conflict(route.id(), "comes from configuration or discovery; the import would replace it");
 				}
@@ -219,37 +219,37 @@ public class RouteAdministration {
 	public record ImportResult(boolean dryRun, List<String> added, List<String> changed, List<String> unchanged) {
 	}
 
-	private void check(RouteDefinition route) {
-		List<FieldError> syntax = RouteDefinitions.validate(route);
+	private void check(DynamicRoute route) {
+		List<FieldProblem> syntax = DynamicRoutes.validate(route);
 		if (!syntax.isEmpty()) {
 			throw AdminException.invalid(syntax);
 		}
-		List<FieldError> policy = policyProblems(route);
+		List<FieldProblem> policy = policyProblems(route);
 		if (!policy.isEmpty()) {
 			throw new AdminException(HttpStatus.UNPROCESSABLE_CONTENT, "Target not allowed",
 					policy.get(0).field() + " " + policy.get(0).message(), policy);
 		}
 	}
 
-	private List<FieldError> problems(RouteDefinition route) {
-		List<FieldError> errors = RouteDefinitions.validate(route);
+	private List<FieldProblem> problems(DynamicRoute route) {
+		List<FieldProblem> errors = DynamicRoutes.validate(route);
 		return errors.isEmpty() ? policyProblems(route) : errors;
 	}
 
-	private List<FieldError> policyProblems(RouteDefinition route) {
-		List<FieldError> errors = new ArrayList<>();
+	private List<FieldProblem> policyProblems(DynamicRoute route) {
+		List<FieldProblem> errors = new ArrayList<>();
 		if (route.portAddressed()) {
 			String problem = this.policy.checkPortRange(route.host(), PortAllowList.parse(route.ports()));
 			if (problem != null) {
-				errors.add(new FieldError("ports", problem));
+				errors.add(new FieldProblem("ports", problem));
 			}
 		}
 		else {
-			List<URI> targets = RouteDefinitions.targets(route);
+			List<URI> targets = DynamicRoutes.targets(route);
 			for (int i = 0; i < targets.size(); i++) {
 				String problem = this.policy.check(targets.get(i));
 				if (problem != null) {
-					errors.add(new FieldError("targets[" + i + "]", problem));
+					errors.add(new FieldProblem("targets[" + i + "]", problem));
 				}
 			}
 		}
@@ -269,7 +269,7 @@ public class RouteAdministration {
 		}
 		List<GatewayRoute> routes = candidate.values()
 			.stream()
-			.map((stored) -> RouteDefinitions.toRoute(stored.route(), this.defaults, RouteSource.DYNAMIC))
+			.map((stored) -> DynamicRoutes.toRoute(stored.route(), this.defaults, RouteSource.DYNAMIC))
 			.toList();
 		List<GatewayRoute> all = new ArrayList<>(this.table.routesBeside(RouteSource.DYNAMIC));
 		all.addAll(routes);
@@ -278,7 +278,7 @@ public class RouteAdministration {
 		}
 		catch (IllegalArgumentException ex) {
 			throw new AdminException(HttpStatus.CONFLICT, "Route conflict", ex.getMessage(),
-					List.of(new FieldError("prefix", ex.getMessage())));
+					List.of(new FieldProblem("prefix", ex.getMessage())));
 		}
 		Map<String, StoredRoute> after;
 		try {
@@ -321,7 +321,7 @@ public class RouteAdministration {
 
 	private static AdminException conflict(String id, String why) {
 		return new AdminException(HttpStatus.CONFLICT, "Route conflict", "route '" + id + "' " + why,
-				List.of(new FieldError("id", why)));
+				List.of(new FieldProblem("id", why)));
 	}
 
 	private static AdminException storeConflict(StoreConflictException ex) {

@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.pomelo.gateway.route.DeletePolicy;
 import io.pomelo.gateway.route.GatewayRoute;
-import io.pomelo.gateway.route.RouteDefinition;
+import io.pomelo.gateway.route.DynamicRoute;
 
 /**
  * A route as the admin API shows it: its definition with defaults applied, where it came from, its
@@ -30,7 +30,7 @@ public record RouteView(String id, String prefix, List<String> targets, String h
 		boolean stripPrefix, Duration idleTimeout, int maxConnections, long maxFramePayload, DeletePolicy onDelete,
 		String source, long version, int activeSessions) {
 
-	static RouteView of(GatewayRoute route, RouteDefinition definition, long version, int activeSessions) {
+	static RouteView of(GatewayRoute route, DynamicRoute definition, long version, int activeSessions) {
 		return new RouteView(route.id(), route.prefix(),
 				route.portAddressed() ? null : route.targets().stream().map(Object::toString).toList(), route.portHost(),
 				route.portScheme(), route.portAddressed() ? route.ports().entries() : null, route.limits().stripPrefix(),

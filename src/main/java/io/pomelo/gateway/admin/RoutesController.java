@@ -17,7 +17,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.server.ServerWebExchange;
 
-import io.pomelo.gateway.route.RouteDefinition;
+import io.pomelo.gateway.route.DynamicRoute;
 
 /**
  * {@code /admin/routes}: list, create, read, replace and delete routes. A route's version is its ETag;
@@ -44,7 +44,7 @@ class RoutesController extends AdminControllerSupport {
 	}
 
 	@PostMapping
-	Mono<ResponseEntity<RouteView>> create(@RequestBody(required = false) RouteDefinition route,
+	Mono<ResponseEntity<RouteView>> create(@RequestBody(required = false) DynamicRoute route,
 			ServerWebExchange exchange) {
 		return user(exchange).flatMap((user) -> blocking(() -> {
 			RouteView created = this.routes.create(route, user);
@@ -58,7 +58,7 @@ class RoutesController extends AdminControllerSupport {
 	@PutMapping("/{id}")
 	Mono<ResponseEntity<RouteView>> replace(@PathVariable String id,
 			@RequestHeader(name = HttpHeaders.IF_MATCH, required = false) String ifMatch,
-			@RequestBody(required = false) RouteDefinition route, ServerWebExchange exchange) {
+			@RequestBody(required = false) DynamicRoute route, ServerWebExchange exchange) {
 		return user(exchange).flatMap((user) -> blocking(() -> {
 			long version = IfMatch.version(ifMatch);
 			return tagged(HttpStatus.OK, this.routes.update(id, route, version, user));

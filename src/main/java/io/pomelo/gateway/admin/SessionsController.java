@@ -14,7 +14,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import io.pomelo.gateway.relay.CloseCodes;
 import io.pomelo.gateway.relay.RelaySession;
 import io.pomelo.gateway.relay.SessionRegistry;
-import io.pomelo.gateway.route.FieldError;
+import io.pomelo.gateway.route.FieldProblem;
 
 /**
  * {@code /admin/sessions}: the live relayed connections, read from the session registry, and closing one.
@@ -70,11 +70,11 @@ class SessionsController extends AdminControllerSupport {
 			@RequestParam(defaultValue = "closed by operator") String reason) {
 		if (code != CloseCodes.NORMAL && (code < 3000 || code > 4999)) {
 			throw new AdminException(HttpStatus.BAD_REQUEST, "Invalid close code", "code must be 1000 or 3000-4999",
-					List.of(new FieldError("code", "must be 1000 or 3000-4999")));
+					List.of(new FieldProblem("code", "must be 1000 or 3000-4999")));
 		}
 		if (reason.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 123) {
 			throw new AdminException(HttpStatus.BAD_REQUEST, "Invalid close reason", "reason must fit in 123 bytes",
-					List.of(new FieldError("reason", "must be at most 123 bytes of UTF-8")));
+					List.of(new FieldProblem("reason", "must be at most 123 bytes of UTF-8")));
 		}
 		RelaySession session = this.registry.get(id);
 		if (session == null) {

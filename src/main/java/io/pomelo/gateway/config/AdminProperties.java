@@ -53,7 +53,7 @@ public class AdminProperties {
 		/**
 		 * Role: 'viewer' (read) or 'admin' (read and write).
 		 */
-		private String role = "viewer";
+		private Role role = Role.VIEWER;
 
 		public String getName() {
 			return this.name;
@@ -71,11 +71,11 @@ public class AdminProperties {
 			this.password = password;
 		}
 
-		public String getRole() {
+		public Role getRole() {
 			return this.role;
 		}
 
-		public void setRole(String role) {
+		public void setRole(Role role) {
 			this.role = role;
 		}
 
@@ -84,6 +84,17 @@ public class AdminProperties {
 			// Never print the hash.
 			return "User[" + this.name + ", " + this.role + "]";
 		}
+
+	}
+
+	/** What an admin user may do. */
+	public enum Role {
+
+		/** Read routes, sessions and the console. */
+		VIEWER,
+
+		/** Also create, change and delete routes, close sessions and reload the configuration. */
+		ADMIN
 
 	}
 

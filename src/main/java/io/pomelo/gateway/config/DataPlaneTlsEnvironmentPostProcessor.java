@@ -8,6 +8,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.StringUtils;
 
 /**
@@ -29,16 +30,18 @@ public class DataPlaneTlsEnvironmentPostProcessor implements EnvironmentPostProc
 
 	private static final String PREFIX = "spring.ssl.bundle.pem." + BUNDLE + ".";
 
+	private static final String TLS = PomeloGatewayProperties.PREFIX + ".tls";
+
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		Map<String, Object> defaults = new LinkedHashMap<>();
-		String certificate = environment.getProperty("pomelo.gateway.tls.certificate");
-		String privateKey = environment.getProperty("pomelo.gateway.tls.private-key");
+		String certificate = environment.getProperty(TLS + ".certificate");
+		String privateKey = environment.getProperty(TLS + ".private-key");
 		boolean ours = StringUtils.hasText(certificate) && StringUtils.hasText(privateKey);
 		if (ours) {
 			defaults.put(PREFIX + "keystore.certificate", certificate);
 			defaults.put(PREFIX + "keystore.private-key", privateKey);
-			String password = environment.getProperty("pomelo.gateway.tls.private-key-password");
+			String password = environment.getProperty(TLS + ".private-key-password");
 			if (StringUtils.hasText(password)) {
 				defaults.put(PREFIX + "keystore.private-key-password", password);
 			}
@@ -48,15 +51,22 @@ public class DataPlaneTlsEnvironmentPostProcessor implements EnvironmentPostProc
 			defaults.put(PREFIX + "options.enabled-protocols", TLS_PROTOCOLS);
 			defaults.put("server.ssl.bundle", BUNDLE);
 		}
-		boolean tls = ours || environment.containsProperty("server.ssl.bundle")
-				|| environment.containsProperty("server.ssl.certificate")
-				|| environment.containsProperty("server.ssl.key-store");
+		boolean tls = ours || serverTlsConfigured(environment);
 		if (tls && !environment.containsProperty("server.ssl.bundle")) {
 			// WeChat requires TLS 1.2 or later; older protocols are never offered.
 			defaults.put("server.ssl.enabled-protocols", TLS_PROTOCOLS);
 		}
 		defaults.put("server.port", tls ? "8443" : "8080");
 		environment.getPropertySources().addLast(new MapPropertySource(SOURCE_NAME, defaults));
+	}
+
+	/**
+	 * Whether the data port serves TLS: our PEM pair (turned into {@code server.ssl.bundle} above) or
+	 * Boot's own {@code server.ssl.*}, once this post-processor has run.
+	 */
+	static boolean serverTlsConfigured(PropertyResolver environment) {
+		return environment.containsProperty("server.ssl.bundle") || environment.containsProperty("server.ssl.certificate")
+				|| environment.containsProperty("server.ssl.key-store");
 	}
 
 	@Override

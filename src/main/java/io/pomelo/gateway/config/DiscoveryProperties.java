@@ -12,6 +12,9 @@ import org.springframework.core.io.Resource;
  */
 public class DiscoveryProperties {
 
+	/** The key of the {@code pomelo} group, for messages and conditions. */
+	public static final String POMELO = PomeloGatewayProperties.PREFIX + ".discovery.pomelo";
+
 	/**
 	 * Pomelo masters to follow.
 	 */

@@ -1,7 +1,12 @@
 package io.pomelo.gateway.config;
 
+import java.util.Locale;
+
+import io.netty.util.ResourceLeakDetector;
+
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
 
@@ -26,13 +31,16 @@ public class NettyEnvironmentPostProcessor implements EnvironmentPostProcessor, 
 	@Override
 	public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
 		if (System.getProperty(EVENT_LOOPS) == null) {
-			Integer configured = environment.getProperty("pomelo.gateway.relay.event-loops", Integer.class);
+			Integer configured = environment.getProperty(PomeloGatewayProperties.PREFIX + ".relay.event-loops", Integer.class);
 			int loops = (configured != null && configured > 0) ? configured : Runtime.getRuntime().availableProcessors();
 			System.setProperty(EVENT_LOOPS, String.valueOf(loops));
 		}
 		if (System.getProperty(LEAK_DETECTION) == null) {
-			System.setProperty(LEAK_DETECTION,
-					environment.getProperty("pomelo.gateway.relay.leak-detection", "disabled"));
+			// Bound as the enum, so that a misspelt level fails start-up instead of meaning 'simple'.
+			ResourceLeakDetector.Level level = Binder.get(environment)
+				.bind(PomeloGatewayProperties.PREFIX + ".relay.leak-detection", ResourceLeakDetector.Level.class)
+				.orElse(ResourceLeakDetector.Level.DISABLED);
+			System.setProperty(LEAK_DETECTION, level.name().toLowerCase(Locale.ROOT));
 		}
 	}
 

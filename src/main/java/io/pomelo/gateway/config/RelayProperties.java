@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.netty.util.ResourceLeakDetector;
+
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -81,13 +83,13 @@ public class RelayProperties {
 	 * Netty's buffer leak detection level: disabled, simple, advanced or paranoid. Read once, at
 	 * startup; the JVM system property io.netty.leakDetection.level, when set, wins.
 	 */
-	private String leakDetection = "disabled";
+	private ResourceLeakDetector.Level leakDetection = ResourceLeakDetector.Level.DISABLED;
 
-	public String getLeakDetection() {
+	public ResourceLeakDetector.Level getLeakDetection() {
 		return this.leakDetection;
 	}
 
-	public void setLeakDetection(String leakDetection) {
+	public void setLeakDetection(ResourceLeakDetector.Level leakDetection) {
 		this.leakDetection = leakDetection;
 	}
 

@@ -54,17 +54,14 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
 	@Override
 	public void onApplicationEvent(ApplicationReadyEvent event) {
 		String port = this.environment.getProperty("local.server.port", this.environment.getProperty("server.port"));
-		boolean tls = this.environment.containsProperty("server.ssl.bundle")
-				|| this.environment.containsProperty("server.ssl.certificate")
-				|| this.environment.containsProperty("server.ssl.key-store");
-		if (tls) {
+		if (DataPlaneTlsEnvironmentPostProcessor.serverTlsConfigured(this.environment)) {
 			logger.info("Data plane on port " + port + " with TLS (wss://), TLS engine: "
 					+ (OpenSsl.isAvailable() ? OpenSsl.versionString() : "JDK"));
 		}
 		else {
 			logger.warn("Data plane on port " + port + " WITHOUT TLS (ws:// only). WeChat mini-programs "
-					+ "require wss:// with a valid certificate: set pomelo.gateway.tls.certificate and "
-					+ "pomelo.gateway.tls.private-key to your PEM files.");
+					+ "require wss:// with a valid certificate: set " + PomeloGatewayProperties.PREFIX + ".tls.certificate and "
+					+ PomeloGatewayProperties.PREFIX + ".tls.private-key to your PEM files.");
 		}
 		logger.info("Network I/O: " + transport() + ", " + System.getProperty("reactor.netty.ioWorkerCount", "default")
 				+ " event loop(s)");

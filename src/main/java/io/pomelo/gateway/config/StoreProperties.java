@@ -7,11 +7,14 @@ import java.time.Duration;
  */
 public class StoreProperties {
 
+	/** The key that picks the store, for conditions. */
+	public static final String TYPE = PomeloGatewayProperties.PREFIX + ".store.type";
+
 	/**
 	 * Store kind: 'file' (embedded default, one replica) or 'redis' (shared by every replica, using
 	 * spring.data.redis.*).
 	 */
-	private String type = "file";
+	private Type type = Type.FILE;
 
 	/**
 	 * JSON file of the 'file' store.
@@ -28,11 +31,11 @@ public class StoreProperties {
 	 */
 	private Duration resyncPeriod = Duration.ofSeconds(30);
 
-	public String getType() {
+	public Type getType() {
 		return this.type;
 	}
 
-	public void setType(String type) {
+	public void setType(Type type) {
 		this.type = type;
 	}
 
@@ -58,6 +61,17 @@ public class StoreProperties {
 
 	public void setResyncPeriod(Duration resyncPeriod) {
 		this.resyncPeriod = resyncPeriod;
+	}
+
+	/** Where dynamic routes are kept. */
+	public enum Type {
+
+		/** A JSON file: the embedded default, for one replica. */
+		FILE,
+
+		/** Redis, shared by every replica, with change events. */
+		REDIS
+
 	}
 
 }

@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
-import io.pomelo.gateway.route.FieldError;
+import io.pomelo.gateway.route.FieldProblem;
 import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteLimits;
 import io.pomelo.gateway.route.RouteSource;
@@ -80,7 +80,7 @@ final class DiscoveredRoutes {
 	private void add(String rawId, String prefix, List<URI> targets, String what, List<GatewayRoute> routes,
 			List<String> problems, Set<String> takenIds, Set<String> takenPrefixes) {
 		String id = rawId.toLowerCase(Locale.ROOT);
-		List<FieldError> errors = RouteValidator.errors();
+		List<FieldProblem> errors = RouteValidator.errors();
 		RouteValidator.checkId(id, errors);
 		RouteValidator.checkPrefix(prefix, errors);
 		if (!errors.isEmpty()) {

@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Configuration;
 
 import io.pomelo.gateway.config.DiscoveryProperties;
 import io.pomelo.gateway.config.StaticRoute;
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.route.ConfigRoutes;
 import io.pomelo.gateway.route.RouteTable;
 import io.pomelo.gateway.security.TargetPolicy;
@@ -18,19 +18,19 @@ import io.pomelo.gateway.security.TargetPolicy;
  * Discovery from Pomelo masters, on with {@code pomelo.gateway.discovery.pomelo.enabled=true}.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "pomelo.gateway.discovery.pomelo.enabled", havingValue = "true")
+@ConditionalOnProperty(name = DiscoveryProperties.POMELO + ".enabled", havingValue = "true")
 class DiscoveryConfiguration {
 
 	@Bean(destroyMethod = "close")
-	PomeloDiscovery pomeloDiscovery(GatewayProperties properties, RouteTable table, ObjectProvider<TargetPolicy> policy,
+	PomeloDiscovery pomeloDiscovery(PomeloGatewayProperties properties, RouteTable table, ObjectProvider<TargetPolicy> policy,
 			MeterRegistry meterRegistry) {
 		DiscoveryProperties.Pomelo pomelo = properties.getDiscovery().getPomelo();
 		if (pomelo.getMasters().isEmpty()) {
-			throw new IllegalStateException("pomelo.gateway.discovery.pomelo.masters is empty: list the masters' "
+			throw new IllegalStateException(DiscoveryProperties.POMELO + ".masters is empty: list the masters' "
 					+ "host:port (the port of the app's master.json), or set pomelo.gateway.discovery.pomelo.enabled=false");
 		}
 		if (pomelo.getUsername() == null || pomelo.getUsername().isBlank()) {
-			throw new IllegalStateException("pomelo.gateway.discovery.pomelo.username is empty: name a user of the app's "
+			throw new IllegalStateException(DiscoveryProperties.POMELO + ".username is empty: name a user of the app's "
 					+ "config/adminUser.json");
 		}
 		TargetPolicy targets = policy.getIfAvailable();

@@ -222,7 +222,7 @@ public final class PomeloDiscovery implements AutoCloseable {
 		Master(String address) {
 			int colon = address.lastIndexOf(':');
 			if (colon <= 0 || colon == address.length() - 1) {
-				throw new IllegalStateException("pomelo.gateway.discovery.pomelo.masters: '" + address
+				throw new IllegalStateException(DiscoveryProperties.POMELO + ".masters: '" + address
 						+ "' must be host:port, the port of the app's master.json");
 			}
 			this.address = address;

@@ -27,12 +27,8 @@ final class PomeloObserver implements FrameObserver {
 
 	private static final int HEADER = 4;
 
-	private static final int MAX_ID_BYTES = 8;
-
-	private static final long ID_MASK = (1L << 56) - 1;
-
 	// Flag, id and a route of at most 255 bytes with its length byte: all a data package's header needs.
-	private static final int MESSAGE_HEAD = 1 + MAX_ID_BYTES + 1 + 255;
+	private static final int MESSAGE_HEAD = 1 + Varint.MAX_BYTES + 1 + 255;
 
 	// A server handshake carries the dictionary and protobuf schemas; beyond this it is not parsed.
 	private static final int MAX_HANDSHAKE_BODY = 4 * 1024 * 1024;
@@ -116,11 +112,11 @@ final class PomeloObserver implements FrameObserver {
 	}
 
 	private void request(byte[] head, int offset, int end, boolean compressed) {
-		long packed = readId(head, offset, end);
+		long packed = Varint.tryRead(head, offset, end);
 		if (packed < 0) {
 			return;
 		}
-		long id = packed & ID_MASK;
+		long id = Varint.value(packed);
 		int route = offset + (int) (packed >>> 56);
 		Timer timer;
 		if (compressed) {
@@ -143,31 +139,15 @@ final class PomeloObserver implements FrameObserver {
 	}
 
 	private void response(byte[] head, int offset, int end) {
-		long packed = readId(head, offset, end);
+		long packed = Varint.tryRead(head, offset, end);
 		if (packed < 0) {
 			return;
 		}
-		int slot = this.inFlight.indexOf(packed & ID_MASK);
+		int slot = this.inFlight.indexOf(Varint.value(packed));
 		if (slot >= 0) {
 			this.inFlight.timerAt(slot).record(System.nanoTime() - this.inFlight.startAt(slot), TimeUnit.NANOSECONDS);
 			this.inFlight.deleteAt(slot);
 		}
-	}
-
-	/**
-	 * Reads a message id (base-128, least significant group first).
-	 * @return the id in the low 56 bits and its byte count in the high 8, or -1 when it is cut short
-	 */
-	private static long readId(byte[] head, int offset, int end) {
-		long id = 0;
-		for (int i = 0; i < MAX_ID_BYTES && offset + i < end; i++) {
-			int b = head[offset + i] & 0xFF;
-			id |= (long) (b & 0x7F) << (7 * i);
-			if ((b & 0x80) == 0) {
-				return id | ((long) (i + 1) << 56);
-			}
-		}
-		return -1;
 	}
 
 	private void serverHandshake(byte[] json) {

@@ -7,18 +7,18 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import io.pomelo.gateway.config.PomeloProperties;
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 
 /**
  * The Pomelo observer, on unless {@code pomelo.gateway.pomelo.observe=false}. The relay picks up the
  * factory bean by type.
  */
 @Configuration(proxyBeanMethods = false)
-@ConditionalOnProperty(name = "pomelo.gateway.pomelo.observe", matchIfMissing = true)
+@ConditionalOnProperty(name = PomeloGatewayProperties.PREFIX + ".pomelo.observe", matchIfMissing = true)
 class PomeloObserverConfiguration {
 
 	@Bean
-	PomeloObserverFactory pomeloObserverFactory(MeterRegistry meterRegistry, GatewayProperties properties) {
+	PomeloObserverFactory pomeloObserverFactory(MeterRegistry meterRegistry, PomeloGatewayProperties properties) {
 		PomeloProperties pomelo = properties.getPomelo();
 		return new PomeloObserverFactory(meterRegistry, pomelo.getMaxRoutes(), pomelo.getMaxInFlightRequests(),
 				pomelo.isInflate() ? pomelo.getMaxInflatedMessage().toBytes() : 0);

@@ -35,18 +35,28 @@ public final class Varint {
 	 * @throws PomeloProtocolException when the bytes end before the value does or it is too long
 	 */
 	public static long read(byte[] bytes, int offset, int limit) {
+		long packed = tryRead(bytes, offset, limit);
+		if (packed < 0) {
+			throw new PomeloProtocolException((limit - offset < MAX_BYTES) ? "message id is truncated"
+					: "message id is longer than " + MAX_BYTES + " bytes");
+		}
+		return packed;
+	}
+
+	/**
+	 * {@link #read} for the relay's observer, which sees hostile bytes on a hot path: no exception.
+	 * @return as {@link #read}, or -1 when the bytes end before the value does or it is too long
+	 */
+	public static long tryRead(byte[] bytes, int offset, int limit) {
 		long value = 0;
-		for (int i = 0; i < MAX_BYTES; i++) {
-			if (offset + i >= limit) {
-				throw new PomeloProtocolException("message id is truncated");
-			}
+		for (int i = 0; i < MAX_BYTES && offset + i < limit; i++) {
 			int b = bytes[offset + i] & 0xFF;
 			value |= (long) (b & 0x7F) << (7 * i);
 			if ((b & 0x80) == 0) {
 				return value | ((long) (i + 1) << 56);
 			}
 		}
-		throw new PomeloProtocolException("message id is longer than " + MAX_BYTES + " bytes");
+		return -1;
 	}
 
 	/** The value part of {@link #read}'s result. */

@@ -10,7 +10,7 @@ import org.springframework.context.annotation.Configuration;
 import io.pomelo.gateway.admission.AdmissionControl;
 import io.pomelo.gateway.admission.ClientAddressResolver;
 import io.pomelo.gateway.admission.ClientEvents;
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.route.RouteIndex;
 import io.pomelo.gateway.security.WeChatRefererPolicy;
 
@@ -22,7 +22,7 @@ import io.pomelo.gateway.security.WeChatRefererPolicy;
 class RelayConfiguration {
 
 	@Bean
-	SessionRegistry sessionRegistry(GatewayProperties properties) {
+	SessionRegistry sessionRegistry(PomeloGatewayProperties properties) {
 		SessionRegistry registry = new SessionRegistry();
 		if (properties.getAccessLog().isEnabled()) {
 			registry.addListener(new AccessLog());
@@ -31,29 +31,29 @@ class RelayConfiguration {
 	}
 
 	@Bean
-	AdmissionControl admissionControl(GatewayProperties properties) {
+	AdmissionControl admissionControl(PomeloGatewayProperties properties) {
 		return new AdmissionControl(properties.getLimits());
 	}
 
 	@Bean
-	ClientAddressResolver clientAddressResolver(GatewayProperties properties) {
+	ClientAddressResolver clientAddressResolver(PomeloGatewayProperties properties) {
 		return new ClientAddressResolver(properties.getClientAddress(),
 				properties.getLimits().getPerAddress().getIpv6PrefixLength());
 	}
 
 	@Bean
-	BackendConnector backendConnector(GatewayProperties properties) {
+	BackendConnector backendConnector(PomeloGatewayProperties properties) {
 		return new BackendConnector(properties.getRelay().getConnectTimeout());
 	}
 
 	@Bean
-	IdleSweeper idleSweeper(SessionRegistry sessionRegistry, GatewayProperties properties) {
+	IdleSweeper idleSweeper(SessionRegistry sessionRegistry, PomeloGatewayProperties properties) {
 		return new IdleSweeper(sessionRegistry, properties.getRelay().getIdleSweepPeriod());
 	}
 
 	@Bean
 	ShutdownDrain shutdownDrain(SessionRegistry sessionRegistry, ApplicationEventPublisher events,
-			GatewayProperties properties) {
+			PomeloGatewayProperties properties) {
 		return new ShutdownDrain(sessionRegistry, events, properties.getRelay().getDrainPeriod(),
 				properties.getRelay().getCloseGrace());
 	}
@@ -61,7 +61,7 @@ class RelayConfiguration {
 	@Bean
 	Relay relay(RouteIndex routeIndex, AdmissionControl admissionControl, ClientAddressResolver clientAddressResolver,
 			BackendConnector backendConnector, SessionRegistry sessionRegistry,
-			ObjectProvider<FrameObserverFactory> observers, ShutdownDrain drain, GatewayProperties properties,
+			ObjectProvider<FrameObserverFactory> observers, ShutdownDrain drain, PomeloGatewayProperties properties,
 			ObjectProvider<ClientEvents> clientEvents) {
 		return new Relay(routeIndex, admissionControl, clientAddressResolver, backendConnector, sessionRegistry,
 				observers.orderedStream().toList(), drain::draining, properties.getRelay().getHandshakeTimeout(),
@@ -76,7 +76,7 @@ class RelayConfiguration {
 	@Bean
 	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> dataPortCustomizer(Relay relay,
 			AdmissionControl admissionControl, ClientAddressResolver clientAddressResolver,
-			ObjectProvider<ClientEvents> clientEvents, GatewayProperties properties) {
+			ObjectProvider<ClientEvents> clientEvents, PomeloGatewayProperties properties) {
 		ClientEvents events = clientEvents.getIfAvailable(() -> ClientEvents.NONE);
 		return (factory) -> factory.addServerCustomizers(new DataPortCustomizer(relay, admissionControl,
 				clientAddressResolver, events, properties.getLimits()));

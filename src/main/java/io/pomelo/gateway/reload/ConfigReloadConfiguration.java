@@ -9,7 +9,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.route.RouteTable;
 
 /**
@@ -21,7 +21,7 @@ class ConfigReloadConfiguration {
 
 	@Bean
 	ConfigReloader configReloader(ConfigurableEnvironment environment, RouteTable routeTable,
-			GatewayProperties properties, MeterRegistry meterRegistry) {
+			PomeloGatewayProperties properties, MeterRegistry meterRegistry) {
 		ConfigReloader reloader = new ConfigReloader(new ConfigFiles(environment), routeTable, properties.getRelay(),
 				environment, Clock.systemUTC());
 		reloader.onOutcome(new ReloadMeters(meterRegistry, reloader));
@@ -29,13 +29,13 @@ class ConfigReloadConfiguration {
 	}
 
 	@Bean
-	ConfigHealthIndicator configHealthIndicator(ConfigReloader configReloader, GatewayProperties properties) {
+	ConfigHealthIndicator configHealthIndicator(ConfigReloader configReloader, PomeloGatewayProperties properties) {
 		return new ConfigHealthIndicator(configReloader, properties.getConfigReload().isWatch());
 	}
 
 	@Bean
-	@ConditionalOnBooleanProperty(name = "pomelo.gateway.config-reload.watch", matchIfMissing = true)
-	ConfigFileWatcher configFileWatcher(ConfigReloader configReloader, GatewayProperties properties) {
+	@ConditionalOnBooleanProperty(name = PomeloGatewayProperties.PREFIX + ".config-reload.watch", matchIfMissing = true)
+	ConfigFileWatcher configFileWatcher(ConfigReloader configReloader, PomeloGatewayProperties properties) {
 		return new ConfigFileWatcher(configReloader.directories(), properties.getConfigReload().getQuietPeriod(),
 				configReloader::reloadIfChanged);
 	}

@@ -24,7 +24,7 @@ import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.PropertySourcesPropertyResolver;
 
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.config.PortRoute;
 import io.pomelo.gateway.config.RelayProperties;
 import io.pomelo.gateway.config.StaticRoute;
@@ -32,7 +32,7 @@ import io.pomelo.gateway.reload.ConfigFiles.ConfigFileException;
 import io.pomelo.gateway.reload.ConfigFiles.Reading;
 import io.pomelo.gateway.reload.ReloadOutcome.Result;
 import io.pomelo.gateway.route.ConfigRoutes;
-import io.pomelo.gateway.route.FieldError;
+import io.pomelo.gateway.route.FieldProblem;
 import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteSource;
 import io.pomelo.gateway.route.RouteTable;
@@ -53,9 +53,9 @@ public final class ConfigReloader {
 
 	private static final Log logger = LogFactory.getLog(ConfigReloader.class);
 
-	private static final String ROUTES = GatewayProperties.PREFIX + ".routes";
+	private static final String ROUTES = PomeloGatewayProperties.PREFIX + ".routes";
 
-	private static final String PORT_ROUTES = GatewayProperties.PREFIX + ".port-routes";
+	private static final String PORT_ROUTES = PomeloGatewayProperties.PREFIX + ".port-routes";
 
 	private final ConfigFiles files;
 
@@ -148,10 +148,10 @@ public final class ConfigReloader {
 			reading = this.files.read();
 		}
 		catch (ConfigFileException ex) {
-			return refused(trigger, at, List.of(), List.of(new FieldError(ex.file().toString(), ex.getMessage())));
+			return refused(trigger, at, List.of(), List.of(new FieldProblem(ex.file().toString(), ex.getMessage())));
 		}
 		List<String> needsRestart = needsRestart(reading);
-		GatewayProperties candidate = new GatewayProperties();
+		PomeloGatewayProperties candidate = new PomeloGatewayProperties();
 		copyRouteDefaults(candidate.getRelay());
 		List<GatewayRoute> routes;
 		try {
@@ -163,12 +163,12 @@ public final class ConfigReloader {
 		}
 		catch (BindException ex) {
 			String property = (ex.getProperty() != null) ? ex.getProperty().getName().toString() : ex.getName().toString();
-			return refused(trigger, at, needsRestart, List.of(new FieldError(property, rootMessage(ex))));
+			return refused(trigger, at, needsRestart, List.of(new FieldProblem(property, rootMessage(ex))));
 		}
 		catch (ConfigRoutes.InvalidRoutesException ex) {
 			return refused(trigger, at, needsRestart, ex.problems());
 		}
-		List<FieldError> collisions = collisions(routes, candidate);
+		List<FieldProblem> collisions = collisions(routes, candidate);
 		if (!collisions.isEmpty()) {
 			return refused(trigger, at, needsRestart, collisions);
 		}
@@ -180,7 +180,7 @@ public final class ConfigReloader {
 			}
 			catch (IllegalArgumentException ex) {
 				// A dynamic route written between the check above and now.
-				return refused(trigger, at, needsRestart, List.of(new FieldError(ROUTES, ex.getMessage())));
+				return refused(trigger, at, needsRestart, List.of(new FieldProblem(ROUTES, ex.getMessage())));
 			}
 		}
 		return new ReloadOutcome(result, trigger, diff.added(), diff.changed(), diff.removed(), needsRestart, List.of(),
@@ -217,14 +217,14 @@ public final class ConfigReloader {
 	}
 
 	/** Config routes that would take the id or prefix of a route from the store or discovery. */
-	private List<FieldError> collisions(List<GatewayRoute> routes, GatewayProperties candidate) {
-		List<FieldError> problems = new ArrayList<>();
+	private List<FieldProblem> collisions(List<GatewayRoute> routes, PomeloGatewayProperties candidate) {
+		List<FieldProblem> problems = new ArrayList<>();
 		for (GatewayRoute other : this.table.routesBeside(RouteSource.CONFIG)) {
 			for (GatewayRoute route : routes) {
 				String what = route.id().equals(other.id()) ? "id '" + route.id() + "'"
 						: route.prefix().equals(other.prefix()) ? "prefix " + route.prefix() : null;
 				if (what != null) {
-					problems.add(new FieldError(property(route.id(), candidate), "its " + what + " is taken by the "
+					problems.add(new FieldProblem(property(route.id(), candidate), "its " + what + " is taken by the "
 							+ other.source().name().toLowerCase(Locale.ROOT) + " route '" + other.id()
 							+ "'; rename one of them (the " + other.source().name().toLowerCase(Locale.ROOT)
 							+ " route through its own source)"));
@@ -234,7 +234,7 @@ public final class ConfigReloader {
 		return problems;
 	}
 
-	private static String property(String id, GatewayProperties candidate) {
+	private static String property(String id, PomeloGatewayProperties candidate) {
 		for (int i = 0; i < candidate.getRoutes().size(); i++) {
 			if (id.equals(candidate.getRoutes().get(i).getId())) {
 				return ROUTES + "[" + i + "]";
@@ -288,7 +288,7 @@ public final class ConfigReloader {
 	/** Whether a key is part of routes or port-routes, in any of relaxed binding's spellings. */
 	static boolean reloadable(String key) {
 		String uniform = key.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
-		for (String prefix : new String[] { "pomelo.gateway.routes", "pomelo.gateway.portroutes" }) {
+		for (String prefix : new String[] { ROUTES, PomeloGatewayProperties.PREFIX + ".portroutes" }) {
 			if (uniform.equals(prefix) || uniform.startsWith(prefix + "[") || uniform.startsWith(prefix + ".")) {
 				return true;
 			}
@@ -296,7 +296,7 @@ public final class ConfigReloader {
 		return false;
 	}
 
-	private ReloadOutcome refused(String trigger, Instant at, List<String> needsRestart, List<FieldError> problems) {
+	private ReloadOutcome refused(String trigger, Instant at, List<String> needsRestart, List<FieldProblem> problems) {
 		return new ReloadOutcome(Result.REFUSED, trigger, List.of(), List.of(), List.of(), needsRestart, problems, at);
 	}
 
@@ -309,7 +309,7 @@ public final class ConfigReloader {
 		return message.lines().findFirst().orElse(message);
 	}
 
-	static String describe(List<FieldError> problems) {
+	static String describe(List<FieldProblem> problems) {
 		return String.join("; ", problems.stream().map((problem) -> problem.field() + ": " + problem.message()).toList());
 	}
 

@@ -3,7 +3,7 @@ package io.pomelo.gateway.reload;
 import java.time.Instant;
 import java.util.List;
 
-import io.pomelo.gateway.route.FieldError;
+import io.pomelo.gateway.route.FieldProblem;
 
 /**
  * What one reading of the configuration files did to the route table. It is the admin API's answer, the
@@ -21,7 +21,7 @@ import io.pomelo.gateway.route.FieldError;
  * @param at when the files were read
  */
 public record ReloadOutcome(Result result, String trigger, List<String> added, List<String> changed,
-		List<String> removed, List<String> needsRestart, List<FieldError> problems, Instant at) {
+		List<String> removed, List<String> needsRestart, List<FieldProblem> problems, Instant at) {
 
 	/** What a reading did. */
 	public enum Result {

@@ -3,7 +3,7 @@ package io.pomelo.gateway.route;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.config.PortRoute;
 import io.pomelo.gateway.config.RelayProperties;
 import io.pomelo.gateway.config.RouteOptions;
@@ -24,30 +24,30 @@ public final class ConfigRoutes {
 	 * Validates and converts every configured route.
 	 * @throws InvalidRoutesException naming each broken property
 	 */
-	public static List<GatewayRoute> from(GatewayProperties properties) {
+	public static List<GatewayRoute> from(PomeloGatewayProperties properties) {
 		List<GatewayRoute> routes = new ArrayList<>();
-		List<FieldError> problems = new ArrayList<>();
+		List<FieldProblem> problems = new ArrayList<>();
 		RelayProperties defaults = properties.getRelay();
 		for (int i = 0; i < properties.getRoutes().size(); i++) {
 			StaticRoute route = properties.getRoutes().get(i);
-			List<FieldError> errors = RouteValidator.errors();
+			List<FieldProblem> errors = RouteValidator.errors();
 			RouteValidator.checkId(route.getId(), errors);
 			RouteValidator.checkPrefix(route.getPrefix(), errors);
 			RouteValidator.checkTargets(route.getTargets(), errors);
 			checkLimits(route, errors);
-			if (report("pomelo.gateway.routes[" + i + "]", errors, problems)) {
+			if (report(PomeloGatewayProperties.PREFIX + ".routes[" + i + "]", errors, problems)) {
 				routes.add(GatewayRoute.toTargets(route.getId(), route.getPrefix(), RouteSource.CONFIG,
 						limits(route, defaults), route.getTargets()));
 			}
 		}
 		for (int i = 0; i < properties.getPortRoutes().size(); i++) {
 			PortRoute route = properties.getPortRoutes().get(i);
-			List<FieldError> errors = RouteValidator.errors();
+			List<FieldProblem> errors = RouteValidator.errors();
 			RouteValidator.checkId(route.getId(), errors);
 			RouteValidator.checkPrefix(route.getPrefix(), errors);
 			RouteValidator.checkPortBackend(route.getScheme(), route.getHost(), route.getPorts(), errors);
 			checkLimits(route, errors);
-			if (report("pomelo.gateway.port-routes[" + i + "]", errors, problems)) {
+			if (report(PomeloGatewayProperties.PREFIX + ".port-routes[" + i + "]", errors, problems)) {
 				routes.add(GatewayRoute.toPorts(route.getId(), route.getPrefix(), RouteSource.CONFIG,
 						limits(route, defaults), route.getScheme(), route.getHost(),
 						PortAllowList.parse(route.getPorts())));
@@ -62,7 +62,7 @@ public final class ConfigRoutes {
 		}
 		catch (IllegalArgumentException ex) {
 			InvalidRoutesException invalid = new InvalidRoutesException("Invalid route configuration: " + ex.getMessage(),
-					List.of(new FieldError(GatewayProperties.PREFIX + ".routes", ex.getMessage())));
+					List.of(new FieldProblem(PomeloGatewayProperties.PREFIX + ".routes", ex.getMessage())));
 			invalid.initCause(ex);
 			throw invalid;
 		}
@@ -81,13 +81,13 @@ public final class ConfigRoutes {
 						: defaults.getMaxFramePayload()).toBytes());
 	}
 
-	private static void checkLimits(RouteOptions options, List<FieldError> errors) {
+	private static void checkLimits(RouteOptions options, List<FieldProblem> errors) {
 		RouteValidator.checkLimits(options.getIdleTimeout(), options.getMaxConnections(),
 				(options.getMaxFramePayload() != null) ? options.getMaxFramePayload().toBytes() : null, errors);
 	}
 
-	private static boolean report(String property, List<FieldError> errors, List<FieldError> problems) {
-		errors.forEach((error) -> problems.add(new FieldError(property + "." + kebab(error.field()), error.message())));
+	private static boolean report(String property, List<FieldProblem> errors, List<FieldProblem> problems) {
+		errors.forEach((error) -> problems.add(new FieldProblem(property + "." + kebab(error.field()), error.message())));
 		return errors.isEmpty();
 	}
 
@@ -97,14 +97,14 @@ public final class ConfigRoutes {
 	 */
 	public static final class InvalidRoutesException extends IllegalStateException {
 
-		private final List<FieldError> problems;
+		private final List<FieldProblem> problems;
 
-		InvalidRoutesException(String message, List<FieldError> problems) {
+		InvalidRoutesException(String message, List<FieldProblem> problems) {
 			super(message);
 			this.problems = List.copyOf(problems);
 		}
 
-		public List<FieldError> problems() {
+		public List<FieldProblem> problems() {
 			return this.problems;
 		}
 

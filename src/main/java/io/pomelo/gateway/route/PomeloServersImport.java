@@ -21,7 +21,7 @@ public final class PomeloServersImport {
 	 * The routes for one environment.
 	 * @throws IllegalArgumentException with a field name when the file does not have the expected shape
 	 */
-	public static List<RouteDefinition> routes(JsonNode root, String env) {
+	public static List<DynamicRoute> routes(JsonNode root, String env) {
 		if (root == null || !root.isObject()) {
 			throw new ImportShapeException("body", "must be a servers.json object keyed by environment");
 		}
@@ -30,7 +30,7 @@ public final class PomeloServersImport {
 			throw new ImportShapeException("env", "environment '" + env + "' is not in the file; it has "
 					+ root.propertyNames());
 		}
-		List<RouteDefinition> routes = new ArrayList<>();
+		List<DynamicRoute> routes = new ArrayList<>();
 		for (Map.Entry<String, JsonNode> type : servers.properties()) {
 			if (!type.getValue().isArray()) {
 				throw new ImportShapeException(env + "." + type.getKey(), "must be a list of servers");
@@ -47,7 +47,7 @@ public final class PomeloServersImport {
 					throw new ImportShapeException(field, "a frontend server needs an id and a host or clientHost");
 				}
 				String id = serverId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
-				routes.add(new RouteDefinition(id, "/" + id + "/", List.of("ws://" + host + ":" + server.get("clientPort").asInt()),
+				routes.add(new DynamicRoute(id, "/" + id + "/", List.of("ws://" + host + ":" + server.get("clientPort").asInt()),
 						null, null, null, null, null, null, null, null));
 			}
 		}

@@ -5,7 +5,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 
 /**
  * The route table and its bridge into Spring Cloud Gateway.
@@ -14,7 +14,7 @@ import io.pomelo.gateway.config.GatewayProperties;
 class RouteConfiguration {
 
 	@Bean
-	RouteTable routeTable(GatewayProperties properties, ApplicationEventPublisher events) {
+	RouteTable routeTable(PomeloGatewayProperties properties, ApplicationEventPublisher events) {
 		return new RouteTable(ConfigRoutes.from(properties), events);
 	}
 

@@ -23,12 +23,12 @@ public final class RouteValidator {
 	 * Checks a route id: 1 to 64 lowercase letters, digits, '.', '_' or '-', starting and ending
 	 * with a letter or digit.
 	 */
-	public static void checkId(String id, List<FieldError> errors) {
+	public static void checkId(String id, List<FieldProblem> errors) {
 		if (id == null || id.isBlank()) {
-			errors.add(new FieldError("id", "must not be empty"));
+			errors.add(new FieldProblem("id", "must not be empty"));
 		}
 		else if (!ID.matcher(id).matches()) {
-			errors.add(new FieldError("id",
+			errors.add(new FieldProblem("id",
 					"must be 1-64 lowercase letters, digits, '.', '_' or '-', starting and ending with a letter or digit"));
 		}
 	}
@@ -37,25 +37,25 @@ public final class RouteValidator {
 	 * Checks a path prefix: it starts and ends with '/', has no '..', no '//', no query and no
 	 * characters outside the unreserved set.
 	 */
-	public static void checkPrefix(String prefix, List<FieldError> errors) {
+	public static void checkPrefix(String prefix, List<FieldProblem> errors) {
 		if (prefix == null || prefix.isEmpty()) {
-			errors.add(new FieldError("prefix", "must not be empty"));
+			errors.add(new FieldProblem("prefix", "must not be empty"));
 			return;
 		}
 		if (!prefix.startsWith("/") || !prefix.endsWith("/") || prefix.length() < 3) {
-			errors.add(new FieldError("prefix", "must start and end with '/' and name a path, such as '/gate/'"));
+			errors.add(new FieldProblem("prefix", "must start and end with '/' and name a path, such as '/gate/'"));
 		}
 		else if (prefix.contains("..")) {
-			errors.add(new FieldError("prefix", "must not contain '..'"));
+			errors.add(new FieldProblem("prefix", "must not contain '..'"));
 		}
 		else if (prefix.contains("//")) {
-			errors.add(new FieldError("prefix", "must not contain '//'"));
+			errors.add(new FieldProblem("prefix", "must not contain '//'"));
 		}
 		else if (prefix.contains("?") || prefix.contains("#")) {
-			errors.add(new FieldError("prefix", "must not contain a query or fragment"));
+			errors.add(new FieldProblem("prefix", "must not contain a query or fragment"));
 		}
 		else if (!PREFIX_CHARS.matcher(prefix).matches()) {
-			errors.add(new FieldError("prefix", "may only contain letters, digits, '/', '.', '_', '~' and '-'"));
+			errors.add(new FieldProblem("prefix", "may only contain letters, digits, '/', '.', '_', '~' and '-'"));
 		}
 	}
 
@@ -63,9 +63,9 @@ public final class RouteValidator {
 	 * Checks a list of targets: at least one, each a ws:// or wss:// URI with a host and no user info,
 	 * query or fragment.
 	 */
-	public static void checkTargets(List<URI> targets, List<FieldError> errors) {
+	public static void checkTargets(List<URI> targets, List<FieldProblem> errors) {
 		if (targets == null || targets.isEmpty()) {
-			errors.add(new FieldError("targets", "must list at least one ws:// or wss:// target"));
+			errors.add(new FieldProblem("targets", "must list at least one ws:// or wss:// target"));
 			return;
 		}
 		for (int i = 0; i < targets.size(); i++) {
@@ -73,49 +73,49 @@ public final class RouteValidator {
 		}
 	}
 
-	static void checkTarget(URI target, String field, List<FieldError> errors) {
+	static void checkTarget(URI target, String field, List<FieldProblem> errors) {
 		if (target == null) {
-			errors.add(new FieldError(field, "must not be empty"));
+			errors.add(new FieldProblem(field, "must not be empty"));
 			return;
 		}
 		String scheme = target.getScheme();
 		if (!"ws".equalsIgnoreCase(scheme) && !"wss".equalsIgnoreCase(scheme)) {
-			errors.add(new FieldError(field, "scheme must be ws or wss, not " + (scheme == null ? "none" : scheme)));
+			errors.add(new FieldProblem(field, "scheme must be ws or wss, not " + (scheme == null ? "none" : scheme)));
 		}
 		else if (target.getHost() == null) {
-			errors.add(new FieldError(field, "must name a host, such as ws://10.0.0.5:3014"));
+			errors.add(new FieldProblem(field, "must name a host, such as ws://10.0.0.5:3014"));
 		}
 		else if (target.getRawUserInfo() != null || target.getRawQuery() != null || target.getRawFragment() != null) {
-			errors.add(new FieldError(field, "must not carry user info, a query or a fragment"));
+			errors.add(new FieldProblem(field, "must not carry user info, a query or a fragment"));
 		}
 	}
 
 	/**
 	 * Checks the backend of a port-addressed route.
 	 */
-	public static void checkPortBackend(String scheme, String host, List<String> ports, List<FieldError> errors) {
+	public static void checkPortBackend(String scheme, String host, List<String> ports, List<FieldProblem> errors) {
 		if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
-			errors.add(new FieldError("scheme", "must be ws or wss"));
+			errors.add(new FieldProblem("scheme", "must be ws or wss"));
 		}
 		if (host == null || host.isBlank()) {
-			errors.add(new FieldError("host", "must not be empty"));
+			errors.add(new FieldProblem("host", "must not be empty"));
 		}
 		else {
 			try {
 				URI uri = URI.create("ws://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":1");
 				if (uri.getHost() == null) {
-					errors.add(new FieldError("host", "is not a host name or address"));
+					errors.add(new FieldProblem("host", "is not a host name or address"));
 				}
 			}
 			catch (IllegalArgumentException ex) {
-				errors.add(new FieldError("host", "is not a host name or address"));
+				errors.add(new FieldProblem("host", "is not a host name or address"));
 			}
 		}
 		try {
 			PortAllowList.parse(ports);
 		}
 		catch (IllegalArgumentException ex) {
-			errors.add(new FieldError("ports", ex.getMessage()));
+			errors.add(new FieldProblem("ports", ex.getMessage()));
 		}
 	}
 
@@ -123,22 +123,22 @@ public final class RouteValidator {
 	 * Checks numeric limits; {@code null} means "use the default" and is always valid.
 	 */
 	public static void checkLimits(java.time.Duration idleTimeout, Integer maxConnections, Long maxFramePayload,
-			List<FieldError> errors) {
+			List<FieldProblem> errors) {
 		if (idleTimeout != null && (idleTimeout.isNegative() || idleTimeout.isZero())) {
-			errors.add(new FieldError("idleTimeout", "must be strictly positive"));
+			errors.add(new FieldProblem("idleTimeout", "must be strictly positive"));
 		}
 		if (maxConnections != null && maxConnections < 0) {
-			errors.add(new FieldError("maxConnections", "must be 0 (no limit) or positive"));
+			errors.add(new FieldProblem("maxConnections", "must be 0 (no limit) or positive"));
 		}
 		if (maxFramePayload != null && (maxFramePayload < 1 || maxFramePayload > Integer.MAX_VALUE)) {
-			errors.add(new FieldError("maxFramePayload", "must be between 1 byte and 2 GiB"));
+			errors.add(new FieldProblem("maxFramePayload", "must be between 1 byte and 2 GiB"));
 		}
 	}
 
 	/**
 	 * Collects errors into a fresh list.
 	 */
-	public static List<FieldError> errors() {
+	public static List<FieldProblem> errors() {
 		return new ArrayList<>();
 	}
 

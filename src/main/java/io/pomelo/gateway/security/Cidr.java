@@ -1,22 +1,23 @@
 package io.pomelo.gateway.security;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+
+import io.netty.handler.ipfilter.IpFilterRuleType;
+import io.netty.handler.ipfilter.IpSubnetFilterRule;
 
 /**
  * An IPv4 or IPv6 address range such as {@code 10.0.0.0/8}.
  */
 public final class Cidr {
 
-	private final byte[] network;
-
-	private final int prefixLength;
+	private final IpSubnetFilterRule rule;
 
 	private final String text;
 
-	private Cidr(byte[] network, int prefixLength, String text) {
-		this.network = network;
-		this.prefixLength = prefixLength;
+	private Cidr(IpSubnetFilterRule rule, String text) {
+		this.rule = rule;
 		this.text = text;
 	}
 
@@ -28,16 +29,18 @@ public final class Cidr {
 		String trimmed = text.trim();
 		int slash = trimmed.indexOf('/');
 		String address = (slash < 0) ? trimmed : trimmed.substring(0, slash);
+		// Literal addresses only: InetAddress would otherwise look a host name up.
 		if (!address.matches("[0-9a-fA-F:.]+")) {
 			throw new IllegalArgumentException("'" + text + "' is not an address range like 10.0.0.0/8");
 		}
 		try {
-			byte[] bytes = InetAddress.getByName(address).getAddress();
-			int length = (slash < 0) ? bytes.length * 8 : Integer.parseInt(trimmed.substring(slash + 1));
-			if (length < 0 || length > bytes.length * 8) {
+			InetAddress network = InetAddress.getByName(address);
+			int bits = network.getAddress().length * 8;
+			int length = (slash < 0) ? bits : Integer.parseInt(trimmed.substring(slash + 1));
+			if (length < 0 || length > bits) {
 				throw new IllegalArgumentException("'" + text + "' has a prefix length out of range");
 			}
-			return new Cidr(bytes, length, trimmed);
+			return new Cidr(new IpSubnetFilterRule(network, length, IpFilterRuleType.ACCEPT), trimmed);
 		}
 		catch (UnknownHostException | NumberFormatException ex) {
 			throw new IllegalArgumentException("'" + text + "' is not an address range like 10.0.0.0/8");
@@ -45,25 +48,10 @@ public final class Cidr {
 	}
 
 	/**
-	 * Whether the address is in this range.
+	 * Whether the address is in this range; an IPv4 range holds no IPv6 address and the reverse.
 	 */
 	public boolean contains(InetAddress address) {
-		byte[] bytes = address.getAddress();
-		if (bytes.length != this.network.length) {
-			return false;
-		}
-		int full = this.prefixLength / 8;
-		for (int i = 0; i < full; i++) {
-			if (bytes[i] != this.network[i]) {
-				return false;
-			}
-		}
-		int rest = this.prefixLength % 8;
-		if (rest == 0) {
-			return true;
-		}
-		int mask = 0xFF << (8 - rest);
-		return (bytes[full] & mask) == (this.network[full] & mask);
+		return this.rule.matches(new InetSocketAddress(address, 0));
 	}
 
 	@Override

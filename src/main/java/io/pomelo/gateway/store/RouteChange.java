@@ -1,6 +1,6 @@
 package io.pomelo.gateway.store;
 
-import io.pomelo.gateway.route.RouteDefinition;
+import io.pomelo.gateway.route.DynamicRoute;
 
 /**
  * One change to the stored routes. A batch of changes is applied all or nothing.
@@ -11,7 +11,7 @@ public sealed interface RouteChange {
 	String id();
 
 	/** Adds a route that must not exist yet. */
-	record Create(RouteDefinition route) implements RouteChange {
+	record Create(DynamicRoute route) implements RouteChange {
 
 		@Override
 		public String id() {
@@ -21,7 +21,7 @@ public sealed interface RouteChange {
 	}
 
 	/** Replaces a route whose version must still be {@code expectedVersion}. */
-	record Update(RouteDefinition route, long expectedVersion) implements RouteChange {
+	record Update(DynamicRoute route, long expectedVersion) implements RouteChange {
 
 		@Override
 		public String id() {
@@ -31,7 +31,7 @@ public sealed interface RouteChange {
 	}
 
 	/** Creates or replaces a route whatever its version (used by imports). */
-	record Upsert(RouteDefinition route) implements RouteChange {
+	record Upsert(DynamicRoute route) implements RouteChange {
 
 		@Override
 		public String id() {

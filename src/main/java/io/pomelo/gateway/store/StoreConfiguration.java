@@ -8,6 +8,7 @@ import io.lettuce.core.resource.Delay;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -15,7 +16,7 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import io.pomelo.gateway.config.StoreProperties;
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 
 /**
  * The route store named by {@code pomelo.gateway.store.type}, and its {@code store} health contributor.
@@ -26,12 +27,15 @@ import io.pomelo.gateway.config.GatewayProperties;
 @Configuration(proxyBeanMethods = false)
 class StoreConfiguration {
 
-	/** How long one Redis call may take before the store counts Redis as unreachable. */
-	static final Duration REDIS_TIMEOUT = Duration.ofSeconds(2);
+	/**
+	 * How long one Redis call may take before the store counts Redis as unreachable, when
+	 * {@code spring.data.redis.timeout} is not set.
+	 */
+	static final Duration DEFAULT_REDIS_TIMEOUT = Duration.ofSeconds(2);
 
 	@Bean
-	@ConditionalOnProperty(name = "pomelo.gateway.store.type", havingValue = "file", matchIfMissing = true)
-	RouteStore fileRouteStore(GatewayProperties properties) {
+	@ConditionalOnProperty(name = StoreProperties.TYPE, havingValue = "file", matchIfMissing = true)
+	RouteStore fileRouteStore(PomeloGatewayProperties properties) {
 		return new FileRouteStore(properties.getStore().getFile());
 	}
 
@@ -42,13 +46,16 @@ class StoreConfiguration {
 
 	/** The {@code redis} store on Spring Boot's Lettuce connection factory ({@code spring.data.redis.*}). */
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnProperty(name = "pomelo.gateway.store.type", havingValue = "redis")
+	@ConditionalOnProperty(name = StoreProperties.TYPE, havingValue = "redis")
 	static class RedisStoreConfiguration {
 
 		@Bean
-		RouteStore redisRouteStore(ReactiveRedisConnectionFactory connections, GatewayProperties properties) {
+		RouteStore redisRouteStore(ReactiveRedisConnectionFactory connections, PomeloGatewayProperties properties,
+				DataRedisProperties redis) {
 			StoreProperties store = properties.getStore();
-			return new RedisRouteStore(connections, store.getRedisKey(), store.getResyncPeriod(), REDIS_TIMEOUT,
+			// One setting bounds both Lettuce's commands and the store's wait for them.
+			Duration timeout = (redis.getTimeout() != null) ? redis.getTimeout() : DEFAULT_REDIS_TIMEOUT;
+			return new RedisRouteStore(connections, store.getRedisKey(), store.getResyncPeriod(), timeout,
 					location(connections, store.getRedisKey()));
 		}
 

@@ -1,6 +1,6 @@
 package io.pomelo.gateway.store;
 
-import io.pomelo.gateway.route.RouteDefinition;
+import io.pomelo.gateway.route.DynamicRoute;
 
 /**
  * A route in the store with its version, which grows by one on every change and guards optimistic
@@ -9,5 +9,5 @@ import io.pomelo.gateway.route.RouteDefinition;
  * @param route the definition
  * @param version the route's version, 1 when created
  */
-public record StoredRoute(RouteDefinition route, long version) {
+public record StoredRoute(DynamicRoute route, long version) {
 }

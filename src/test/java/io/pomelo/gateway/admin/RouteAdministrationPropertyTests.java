@@ -12,10 +12,10 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.relay.SessionRegistry;
 import io.pomelo.gateway.route.GatewayRoute;
-import io.pomelo.gateway.route.RouteDefinition;
+import io.pomelo.gateway.route.DynamicRoute;
 import io.pomelo.gateway.route.RouteSource;
 import io.pomelo.gateway.route.RouteTable;
 import io.pomelo.gateway.route.RouteLimits;
@@ -62,7 +62,7 @@ class RouteAdministrationPropertyTests {
 
 	private static void agree(List<Op> ops) throws IOException {
 		Path file = Files.createTempDirectory("prop-store").resolve("routes.json");
-		GatewayProperties properties = new GatewayProperties();
+		PomeloGatewayProperties properties = new PomeloGatewayProperties();
 		properties.getTargets().setAllowCidrs(List.of("127.0.0.0/8"));
 		GatewayRoute gate = GatewayRoute.toTargets("gate", "/gate/", RouteSource.CONFIG,
 				new RouteLimits(true, java.time.Duration.ofSeconds(120), 0, 1024), List.of(java.net.URI.create("ws://127.0.0.1:3014")));
@@ -90,7 +90,7 @@ class RouteAdministrationPropertyTests {
 	private static boolean apply(RouteAdministration admin, FileRouteStore store, Op op) {
 		StoredRoute current = store.load().get(op.id());
 		long version = (current == null) ? 1 : (op.rightVersion() ? current.version() : current.version() + 5);
-		RouteDefinition route = new RouteDefinition(op.id(), op.prefix(), List.of(op.target()), null, null, null, null,
+		DynamicRoute route = new DynamicRoute(op.id(), op.prefix(), List.of(op.target()), null, null, null, null,
 				null, null, null, null);
 		try {
 			switch (op.kind()) {

@@ -17,7 +17,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import io.pomelo.gateway.admin.RouteAdministration;
 import io.pomelo.gateway.route.GatewayRoute;
-import io.pomelo.gateway.route.RouteDefinition;
+import io.pomelo.gateway.route.DynamicRoute;
 import io.pomelo.gateway.route.RouteSnapshot;
 import io.pomelo.gateway.route.RouteTable;
 import io.pomelo.gateway.support.AdminClient;
@@ -118,10 +118,10 @@ public final class RouteStoreBenchmark {
 	private static void lookup(GatewayInstance a, EchoBackend echo, List<String> rows) {
 		RouteTable table = a.context().getBean(RouteTable.class);
 		int missing = ROUTES - table.current().routes().size();
-		List<RouteDefinition> more = new ArrayList<>();
+		List<DynamicRoute> more = new ArrayList<>();
 		for (int i = 0; i < missing; i++) {
 			String id = String.format(Locale.ROOT, "l%04d", i);
-			more.add(new RouteDefinition(id, "/" + id + "/", List.of(echo.uri()), null, null, null, null, null, null,
+			more.add(new DynamicRoute(id, "/" + id + "/", List.of(echo.uri()), null, null, null, null, null, null,
 					null, null));
 		}
 		a.context().getBean(RouteAdministration.class).importRoutes(more, false, "bench");

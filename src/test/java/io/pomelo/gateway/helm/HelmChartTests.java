@@ -66,7 +66,7 @@ import org.springframework.util.unit.DataSize;
 
 import io.pomelo.gateway.config.DataPlaneTlsEnvironmentPostProcessor;
 import io.pomelo.gateway.config.AdminProperties;
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.route.ConfigRoutes;
 import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteLimits;
@@ -83,7 +83,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 /**
  * The Helm chart under {@code helm/pomelo-wx-gateway}, linted and rendered by the real Helm, with every
  * rendered object read strictly into the typed Kubernetes model ({@link RenderedChart}). The rendered
- * {@code application.yml} is bound to {@link GatewayProperties} and turned into routes, so the chart and
+ * {@code application.yml} is bound to {@link PomeloGatewayProperties} and turned into routes, so the chart and
  * the application cannot drift apart. The JVM flags the chart renders are run in
  * {@link HelmChartJvmOptionsTests}.
  */
@@ -626,8 +626,8 @@ class HelmChartTests {
 		String name = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
 		environment.getPropertySources().remove(name);
 		environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource(name, variables));
-		GatewayProperties properties = new Binder(ConfigurationPropertySources.get(environment))
-			.bindOrCreate("pomelo.gateway", GatewayProperties.class);
+		PomeloGatewayProperties properties = new Binder(ConfigurationPropertySources.get(environment))
+			.bindOrCreate("pomelo.gateway", PomeloGatewayProperties.class);
 		assertThat(properties.getAdmin().getUsers()).extracting(AdminProperties.User::getName,
 				AdminProperties.User::getRole, AdminProperties.User::getPassword)
 			.containsExactly(org.assertj.core.groups.Tuple.tuple("ops", "admin", "secret:ops"),
@@ -754,7 +754,7 @@ class HelmChartTests {
 	@MethodSource("scenarios")
 	void everyScenarioBindsToTheApplicationsPropertiesAndRoutes(String scenario) throws IOException {
 		RenderedChart rendered = RenderedChart.of(scenario);
-		GatewayProperties properties = bind(rendered.configurationText());
+		PomeloGatewayProperties properties = bind(rendered.configurationText());
 		List<GatewayRoute> routes = ConfigRoutes.from(properties);
 
 		Map<String, Object> values = scenarioValues(scenario);
@@ -827,7 +827,7 @@ class HelmChartTests {
 
 	@Test
 	void routesBindWithTheirLimitsAndPortAllowList() {
-		GatewayProperties properties = bind(RenderedChart.of("routes-values.yaml").configurationText());
+		PomeloGatewayProperties properties = bind(RenderedChart.of("routes-values.yaml").configurationText());
 		assertThat(properties.getRelay().getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(properties.getRelay().getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(4));
 		List<GatewayRoute> routes = ConfigRoutes.from(properties);
@@ -847,7 +847,7 @@ class HelmChartTests {
 
 	@Test
 	void gatewayStoreValuesBindAsTheStoreSettings() {
-		GatewayProperties properties = bind(RenderedChart.of("default-values.yaml",
+		PomeloGatewayProperties properties = bind(RenderedChart.of("default-values.yaml",
 				(command) -> command.set("gateway.store.type", "redis")
 					.set("gateway.store.redisKey", "games:routes")
 					.set("gateway.store.resyncPeriod", "1m"))
@@ -1168,10 +1168,10 @@ class HelmChartTests {
 		}
 	}
 
-	private static GatewayProperties bind(String applicationYml) {
+	private static PomeloGatewayProperties bind(String applicationYml) {
 		StandardEnvironment environment = environment(applicationYml);
 		Binder binder = new Binder(ConfigurationPropertySources.get(environment));
-		return binder.bindOrCreate("pomelo.gateway", GatewayProperties.class);
+		return binder.bindOrCreate("pomelo.gateway", PomeloGatewayProperties.class);
 	}
 
 	private static GatewayRoute route(List<GatewayRoute> routes, String id) {

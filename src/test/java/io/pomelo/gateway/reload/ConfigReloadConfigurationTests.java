@@ -17,7 +17,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.route.RouteTable;
 import io.pomelo.gateway.support.ConfigMapDirectory;
 
@@ -71,7 +71,7 @@ class ConfigReloadConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@EnableConfigurationProperties(GatewayProperties.class)
+	@EnableConfigurationProperties(PomeloGatewayProperties.class)
 	static class Infrastructure {
 
 		@Bean

@@ -16,7 +16,7 @@ import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.FileSystemResource;
 
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.reload.ReloadOutcome.Result;
 import io.pomelo.gateway.route.ConfigRoutes;
 import io.pomelo.gateway.route.GatewayRoute;
@@ -118,9 +118,9 @@ class ConfigReloaderTests {
 		List<PropertySource<?>> documents = new YamlPropertySourceLoader()
 			.load("Config resource 'file [" + file + "]' via location 'file:" + this.temp + "/'", new FileSystemResource(file));
 		documents.forEach(environment.getPropertySources()::addLast);
-		GatewayProperties properties = new GatewayProperties();
+		PomeloGatewayProperties properties = new PomeloGatewayProperties();
 		org.springframework.boot.context.properties.bind.Binder.get(environment)
-			.bind(GatewayProperties.PREFIX, org.springframework.boot.context.properties.bind.Bindable.ofInstance(properties));
+			.bind(PomeloGatewayProperties.PREFIX, org.springframework.boot.context.properties.bind.Bindable.ofInstance(properties));
 		RouteTable table = new RouteTable(ConfigRoutes.from(properties), (event) -> {
 		});
 		ConfigReloader reloader = new ConfigReloader(new ConfigFiles(environment), table, properties.getRelay(), environment,

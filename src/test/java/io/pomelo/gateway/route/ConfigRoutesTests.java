@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.util.unit.DataSize;
 
-import io.pomelo.gateway.config.GatewayProperties;
+import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.config.PortRoute;
 import io.pomelo.gateway.config.StaticRoute;
 
@@ -27,7 +27,7 @@ class ConfigRoutesTests {
 
 	@Test
 	void routesGetTheRelayDefaultsUnlessTheySetTheirOwn() {
-		GatewayProperties properties = new GatewayProperties();
+		PomeloGatewayProperties properties = new PomeloGatewayProperties();
 		properties.getRoutes().add(route("gate", "/gate/", "ws://127.0.0.1:3014"));
 		StaticRoute conn = route("conn", "/conn/", "ws://127.0.0.1:3050");
 		conn.setStripPrefix(false);
@@ -43,7 +43,7 @@ class ConfigRoutesTests {
 
 	@Test
 	void everyBrokenPropertyIsNamedInOneStartupError() {
-		GatewayProperties properties = new GatewayProperties();
+		PomeloGatewayProperties properties = new PomeloGatewayProperties();
 		properties.getRoutes().add(route("gate", "gate", "http://127.0.0.1:3014"));
 		PortRoute ports = new PortRoute();
 		ports.setId("ws");
@@ -58,7 +58,7 @@ class ConfigRoutesTests {
 
 	@Test
 	void duplicatePrefixesStopStartup() {
-		GatewayProperties properties = new GatewayProperties();
+		PomeloGatewayProperties properties = new PomeloGatewayProperties();
 		properties.getRoutes().add(route("a", "/game/", "ws://127.0.0.1:1"));
 		properties.getRoutes().add(route("b", "/game/", "ws://127.0.0.1:2"));
 		assertThatIllegalStateException().isThrownBy(() -> ConfigRoutes.from(properties))

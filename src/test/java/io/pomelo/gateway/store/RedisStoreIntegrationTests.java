@@ -19,7 +19,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
-import io.pomelo.gateway.route.RouteDefinition;
+import io.pomelo.gateway.route.DynamicRoute;
 import io.pomelo.gateway.support.AdminClient;
 import io.pomelo.gateway.support.EchoBackend;
 import io.pomelo.gateway.support.GatewayInstance;
@@ -242,8 +242,8 @@ class RedisStoreIntegrationTests {
 		return "{\"id\":\"" + id + "\",\"prefix\":\"" + prefix + "\",\"targets\":[\"" + echo.uri() + "\"]}";
 	}
 
-	private static RouteDefinition definition(String id, String prefix) {
-		return new RouteDefinition(id, prefix, List.of("ws://127.0.0.1:1"), null, null, null, null, null, null, null,
+	private static DynamicRoute definition(String id, String prefix) {
+		return new DynamicRoute(id, prefix, List.of("ws://127.0.0.1:1"), null, null, null, null, null, null, null,
 				null);
 	}
 

@@ -3,7 +3,7 @@ package io.pomelo.gateway.store;
 import java.nio.file.Path;
 import java.util.List;
 
-import io.pomelo.gateway.route.RouteDefinition;
+import io.pomelo.gateway.route.DynamicRoute;
 
 /**
  * Writes to a file store as fast as it can and reports each completed write, until it is killed. Run as
@@ -21,7 +21,7 @@ public final class StoreWriterMain {
 			// Many routes make each write long enough for a kill to land in the middle of one.
 			List<RouteChange> changes = new java.util.ArrayList<>();
 			for (int r = 0; r < 200; r++) {
-				changes.add(new RouteChange.Upsert(new RouteDefinition("route-" + r, "/route-" + r + "/",
+				changes.add(new RouteChange.Upsert(new DynamicRoute("route-" + r, "/route-" + r + "/",
 						List.of("ws://127.0.0.1:" + (1000 + i % 60000)), null, null, null, null, null, null, null, null)));
 			}
 			store.apply(changes);

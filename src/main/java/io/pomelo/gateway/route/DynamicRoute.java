@@ -20,7 +20,7 @@ import java.util.List;
  * @param maxFramePayload largest frame payload in bytes
  * @param onDelete what deleting the route does to its live sessions; {@code KEEP} by default
  */
-public record RouteDefinition(String id, String prefix, List<String> targets, String host, String scheme,
+public record DynamicRoute(String id, String prefix, List<String> targets, String host, String scheme,
 		List<String> ports, Boolean stripPrefix, Duration idleTimeout, Integer maxConnections, Long maxFramePayload,
 		DeletePolicy onDelete) {
 
@@ -35,8 +35,8 @@ public record RouteDefinition(String id, String prefix, List<String> targets, St
 	}
 
 	/** The same definition with another id. */
-	public RouteDefinition withId(String newId) {
-		return new RouteDefinition(newId, this.prefix, this.targets, this.host, this.scheme, this.ports,
+	public DynamicRoute withId(String newId) {
+		return new DynamicRoute(newId, this.prefix, this.targets, this.host, this.scheme, this.ports,
 				this.stripPrefix, this.idleTimeout, this.maxConnections, this.maxFramePayload, this.onDelete);
 	}
 

@@ -6,5 +6,5 @@ package io.pomelo.gateway.route;
  * @param field the field's name as the admin API and configuration spell it, such as {@code targets[0]}
  * @param message what is wrong with it
  */
-public record FieldError(String field, String message) {
+public record FieldProblem(String field, String message) {
 }

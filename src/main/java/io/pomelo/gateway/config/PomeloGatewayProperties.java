@@ -9,8 +9,8 @@ import org.springframework.boot.context.properties.NestedConfigurationProperty;
 /**
  * The one configuration tree of the gateway, bound from {@code pomelo.gateway.*}.
  */
-@ConfigurationProperties(GatewayProperties.PREFIX)
-public class GatewayProperties {
+@ConfigurationProperties(PomeloGatewayProperties.PREFIX)
+public class PomeloGatewayProperties {
 
 	/**
 	 * Static routes, read-only through the admin API.

@@ -10,32 +10,32 @@ import io.pomelo.gateway.config.RelayProperties;
 /**
  * Checks and converts route definitions from the admin API and the store.
  */
-public final class RouteDefinitions {
+public final class DynamicRoutes {
 
-	private RouteDefinitions() {
+	private DynamicRoutes() {
 	}
 
 	/**
 	 * Every syntactic problem of a definition, each naming its field.
 	 */
-	public static List<FieldError> validate(RouteDefinition route) {
-		List<FieldError> errors = RouteValidator.errors();
+	public static List<FieldProblem> validate(DynamicRoute route) {
+		List<FieldProblem> errors = RouteValidator.errors();
 		if (route == null) {
-			errors.add(new FieldError("body", "must be a JSON route object"));
+			errors.add(new FieldProblem("body", "must be a JSON route object"));
 			return errors;
 		}
 		RouteValidator.checkId(route.id(), errors);
 		RouteValidator.checkPrefix(route.prefix(), errors);
 		if (route.portAddressed()) {
 			if (route.targets() != null) {
-				errors.add(new FieldError("targets", "must be absent on a port-addressed route (one with 'ports')"));
+				errors.add(new FieldProblem("targets", "must be absent on a port-addressed route (one with 'ports')"));
 			}
 			RouteValidator.checkPortBackend((route.scheme() != null) ? route.scheme() : "ws", route.host(),
 					route.ports(), errors);
 		}
 		else {
 			if (route.host() != null || route.scheme() != null) {
-				errors.add(new FieldError((route.host() != null) ? "host" : "scheme",
+				errors.add(new FieldProblem((route.host() != null) ? "host" : "scheme",
 						"only applies to a port-addressed route (one with 'ports')"));
 			}
 			RouteValidator.checkTargets(parseTargets(route.targets(), errors), errors);
@@ -44,7 +44,7 @@ public final class RouteDefinitions {
 		return errors;
 	}
 
-	private static List<URI> parseTargets(List<String> targets, List<FieldError> errors) {
+	private static List<URI> parseTargets(List<String> targets, List<FieldProblem> errors) {
 		if (targets == null) {
 			return null;
 		}
@@ -54,7 +54,7 @@ public final class RouteDefinitions {
 				uris.add(new URI(targets.get(i)));
 			}
 			catch (URISyntaxException | NullPointerException ex) {
-				errors.add(new FieldError("targets[" + i + "]", "is not a URI"));
+				errors.add(new FieldProblem("targets[" + i + "]", "is not a URI"));
 				uris.add(null);
 			}
 		}
@@ -64,14 +64,14 @@ public final class RouteDefinitions {
 	/**
 	 * The target URIs of a valid target route.
 	 */
-	public static List<URI> targets(RouteDefinition route) {
+	public static List<URI> targets(DynamicRoute route) {
 		return route.targets().stream().map(URI::create).toList();
 	}
 
 	/**
 	 * Converts a valid definition, applying the relay defaults to unset options.
 	 */
-	public static GatewayRoute toRoute(RouteDefinition route, RelayProperties defaults, RouteSource source) {
+	public static GatewayRoute toRoute(DynamicRoute route, RelayProperties defaults, RouteSource source) {
 		RouteLimits limits = new RouteLimits(
 				(route.stripPrefix() != null) ? route.stripPrefix() : defaults.isStripPrefix(),
 				(route.idleTimeout() != null) ? route.idleTimeout() : defaults.getIdleTimeout(),
