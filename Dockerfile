@@ -5,11 +5,19 @@
 #   docker run -p 8080:8080 -p 9090:9090 -v "$PWD/application.yml:/config/application.yml:ro" \
 #     -v pomelo-routes:/var/lib/pomelo-gateway pomelo-wx-gateway:0.1.0
 # JVM flags: -e JAVA_TOOL_OPTIONS="..." replaces the defaults below as a whole (the Helm chart does that).
+# Base images are build arguments, for a registry mirror or a locally made stand-in:
+#   docker build --build-arg BUILD_IMAGE=my-mirror/temurin:25-jdk --build-arg RUNTIME_IMAGE=my-mirror/temurin:25-jre .
+# The build stays --release 17 (pom.xml), so any JRE from 17 on runs the jar; the archive below is made by
+# the runtime image's own JVM, so it always matches it.
+
+# Both ARGs come before the first FROM so that either stage may name them.
+ARG BUILD_IMAGE=eclipse-temurin:25-jdk
+ARG RUNTIME_IMAGE=eclipse-temurin:25-jre
 
 # Build stage: package the jar with the Maven wrapper, then split it into layers. Without the launcher, the
 # extract is a plain application.jar whose manifest lists lib/*.jar: the JVM loads every class from a jar
 # file of its own, which is what a CDS archive can share (classes from nested jars it cannot).
-FROM eclipse-temurin:17-jdk AS builder
+FROM ${BUILD_IMAGE} AS builder
 WORKDIR /build
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
@@ -20,13 +28,15 @@ RUN --mount=type=cache,target=/root/.m2 ./mvnw -B -DskipTests package \
     && java -Djarmode=tools -jar application.jar extract --layers --destination extracted
 
 # Runtime stage: a JRE and the layers, least often changed first.
-FROM eclipse-temurin:17-jre
+FROM ${RUNTIME_IMAGE}
+# Declared again to be read inside this stage (the label below).
+ARG RUNTIME_IMAGE
 # The version of the jar inside; keep it equal to the chart's appVersion.
 ARG VERSION=0.1.0
 LABEL org.opencontainers.image.title="pomelo-wx-gateway" \
       org.opencontainers.image.description="A WebSocket gateway that puts WeChat mini-programs (wss://) in front of Pomelo game servers (ws://)" \
       org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.base.name="eclipse-temurin:17-jre"
+      org.opencontainers.image.base.name="${RUNTIME_IMAGE}"
 # The file route store's directory belongs to the gateway user; /application stays root-owned and
 # read-only to it. The jar's default store path (data/routes.json, relative to the working directory) leads
 # there through a link, so that a plain docker run can write routes; the chart names the path itself.

@@ -92,6 +92,10 @@ Service port of the data plane: service.port, else 443 with TLS and 80 without.
 {{/*
 Directory the TLS secret is mounted at.
 */}}
+{{- define "pomelo-wx-gateway.ticketKeysDir" -}}
+/etc/pomelo-gateway/ticket-keys
+{{- end }}
+
 {{- define "pomelo-wx-gateway.tlsDir" -}}
 /etc/pomelo-gateway/tls
 {{- end }}
@@ -306,6 +310,9 @@ keys the chart owns. application.yml is this, and every check reads the effectiv
 {{- if include "pomelo-wx-gateway.tls" . }}
 {{- $tlsDir := include "pomelo-wx-gateway.tlsDir" . }}
 {{- $_ := set $gateway "tls" (dict "certificate" (printf "file:%s/tls.crt" $tlsDir) "private-key" (printf "file:%s/tls.key" $tlsDir)) }}
+{{- with .Values.tls.sessionTicketKeys.secretName }}
+{{- $_ := set $gateway.tls "session-ticket-keys" (printf "%s/%s" (include "pomelo-wx-gateway.ticketKeysDir" $) $.Values.tls.sessionTicketKeys.key) }}
+{{- end }}
 {{- end }}
 {{- $generated := dict
       "pomelo" (dict "gateway" $gateway)

@@ -2,7 +2,9 @@ package io.pomelo.gateway.relay;
 
 import java.time.Duration;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.ssl.SslHandler;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
@@ -15,6 +17,7 @@ import io.pomelo.gateway.admission.ClientConnection;
 import io.pomelo.gateway.admission.ClientEvents;
 import io.pomelo.gateway.admission.ConnectionGate;
 import io.pomelo.gateway.config.Limits;
+import io.pomelo.gateway.config.SessionTicketKeys;
 
 /**
  * Puts the gateway's own handlers into every connection of the data port's server: the
@@ -38,8 +41,12 @@ final class DataPortCustomizer implements NettyServerCustomizer {
 
 	private final Duration keepAliveTimeout;
 
+	private final SessionTicketKeys ticketKeys;
+
+	private final TicketKeyInstaller ticketKeyInstaller;
+
 	DataPortCustomizer(Relay relay, AdmissionControl admission, ClientAddressResolver resolver, ClientEvents events,
-			Limits limits) {
+			Limits limits, SessionTicketKeys ticketKeys) {
 		this.relay = relay;
 		this.admission = admission;
 		this.resolver = resolver;
@@ -47,6 +54,8 @@ final class DataPortCustomizer implements NettyServerCustomizer {
 		this.tlsTimeout = limits.getTlsHandshakeTimeout();
 		this.requestTimeout = limits.getRequestTimeout();
 		this.keepAliveTimeout = limits.getKeepAliveTimeout();
+		this.ticketKeys = ticketKeys;
+		this.ticketKeyInstaller = (ticketKeys != null) ? new TicketKeyInstaller(ticketKeys) : null;
 	}
 
 	@Override
@@ -57,7 +66,17 @@ final class DataPortCustomizer implements NettyServerCustomizer {
 			if (pipeline.get(NettyPipeline.HttpCodec) == null) {
 				return;
 			}
-			boolean tls = pipeline.get(NettyPipeline.SslHandler) != null;
+			ChannelHandler ssl = pipeline.get(NettyPipeline.SslHandler);
+			boolean tls = ssl != null;
+			if (tls && this.ticketKeyInstaller != null) {
+				// Before the ClientHello is read, so that the ticket it may carry meets the shared keys.
+				if (ssl instanceof SslHandler handler) {
+					this.ticketKeys.applyTo(handler.engine());
+				}
+				else {
+					pipeline.addAfter(NettyPipeline.SslHandler, TicketKeyInstaller.NAME, this.ticketKeyInstaller);
+				}
+			}
 			ClientConnection connection = new ClientConnection(channel, this.admission, this.events, this.tlsTimeout,
 					this.requestTimeout, tls);
 			pipeline.addFirst(ConnectionGate.NAME, new ConnectionGate(connection, this.resolver));

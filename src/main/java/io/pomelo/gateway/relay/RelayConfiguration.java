@@ -1,6 +1,7 @@
 package io.pomelo.gateway.relay;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
@@ -11,6 +12,8 @@ import io.pomelo.gateway.admission.AdmissionControl;
 import io.pomelo.gateway.admission.ClientAddressResolver;
 import io.pomelo.gateway.admission.ClientEvents;
 import io.pomelo.gateway.config.PomeloGatewayProperties;
+import io.pomelo.gateway.config.SessionTicketKeys;
+import io.pomelo.gateway.config.TlsProperties;
 import io.pomelo.gateway.route.RouteIndex;
 import io.pomelo.gateway.security.WeChatRefererPolicy;
 
@@ -76,10 +79,18 @@ class RelayConfiguration {
 	@Bean
 	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> dataPortCustomizer(Relay relay,
 			AdmissionControl admissionControl, ClientAddressResolver clientAddressResolver,
-			ObjectProvider<ClientEvents> clientEvents, PomeloGatewayProperties properties) {
+			ObjectProvider<ClientEvents> clientEvents, PomeloGatewayProperties properties,
+			ObjectProvider<SessionTicketKeys> ticketKeys) {
 		ClientEvents events = clientEvents.getIfAvailable(() -> ClientEvents.NONE);
 		return (factory) -> factory.addServerCustomizers(new DataPortCustomizer(relay, admissionControl,
-				clientAddressResolver, events, properties.getLimits()));
+				clientAddressResolver, events, properties.getLimits(), ticketKeys.getIfAvailable()));
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnProperty(PomeloGatewayProperties.PREFIX + ".tls.session-ticket-keys")
+	SessionTicketKeys sessionTicketKeys(PomeloGatewayProperties properties) {
+		TlsProperties tls = properties.getTls();
+		return new SessionTicketKeys(tls.getSessionTicketKeys(), tls.getSessionTicketKeysCheckInterval());
 	}
 
 }

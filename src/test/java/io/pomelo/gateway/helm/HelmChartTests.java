@@ -67,6 +67,7 @@ import org.springframework.util.unit.DataSize;
 import io.pomelo.gateway.config.DataPlaneTlsEnvironmentPostProcessor;
 import io.pomelo.gateway.config.AdminProperties;
 import io.pomelo.gateway.config.PomeloGatewayProperties;
+import io.pomelo.gateway.config.StoreProperties;
 import io.pomelo.gateway.route.ConfigRoutes;
 import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteLimits;
@@ -602,7 +603,7 @@ class HelmChartTests {
 			.deployment().getSpec().getReplicas()).isEqualTo(3);
 		RenderedChart redis = RenderedChart.of("production-values.yaml");
 		assertThat(redis.deployment().getSpec().getReplicas()).isEqualTo(3);
-		assertThat(bind(redis.applicationYmlText()).getStore().getType()).isEqualTo("redis");
+		assertThat(bind(redis.applicationYmlText()).getStore().getType()).isEqualTo(StoreProperties.Type.REDIS);
 	}
 
 	@Test
@@ -630,8 +631,8 @@ class HelmChartTests {
 			.bindOrCreate("pomelo.gateway", PomeloGatewayProperties.class);
 		assertThat(properties.getAdmin().getUsers()).extracting(AdminProperties.User::getName,
 				AdminProperties.User::getRole, AdminProperties.User::getPassword)
-			.containsExactly(org.assertj.core.groups.Tuple.tuple("ops", "admin", "secret:ops"),
-					org.assertj.core.groups.Tuple.tuple("grafana", "viewer", "secret:grafana"));
+			.containsExactly(org.assertj.core.groups.Tuple.tuple("ops", AdminProperties.Role.ADMIN, "secret:ops"),
+					org.assertj.core.groups.Tuple.tuple("grafana", AdminProperties.Role.VIEWER, "secret:grafana"));
 		assertThat(environment.getProperty("spring.data.redis.password")).isEqualTo("secret:redis-password");
 		assertThat(environment.getProperty("spring.data.redis.host")).isEqualTo("redis-master.pomelo.svc");
 	}
@@ -852,7 +853,7 @@ class HelmChartTests {
 					.set("gateway.store.redisKey", "games:routes")
 					.set("gateway.store.resyncPeriod", "1m"))
 			.applicationYmlText());
-		assertThat(properties.getStore().getType()).isEqualTo("redis");
+		assertThat(properties.getStore().getType()).isEqualTo(StoreProperties.Type.REDIS);
 		assertThat(properties.getStore().getRedisKey()).isEqualTo("games:routes");
 		assertThat(properties.getStore().getResyncPeriod()).isEqualTo(Duration.ofMinutes(1));
 	}
@@ -896,6 +897,23 @@ class HelmChartTests {
 			.isEqualTo(Map.of("secret.reloader.stakater.com/reload", "pomelo-gateway-tls"));
 		assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
 			.doesNotContainKey("secret.reloader.stakater.com/reload");
+	}
+
+	@Test
+	void sharedTicketKeysAreMountedAsADirectoryAndNamedToTheGateway() {
+		RenderedChart rendered = RenderedChart.of("tls-values.yaml");
+		assertThat(volume(rendered.deployment(), "ticket-keys").getSecret().getSecretName())
+			.isEqualTo("pomelo-gateway-ticket-keys");
+		VolumeMount mount = rendered.container().getVolumeMounts().stream()
+			.filter((m) -> m.getName().equals("ticket-keys")).findFirst().orElseThrow();
+		assertThat(mount.getSubPath()).as("a subPath mount never sees a rotated secret").isNull();
+		assertThat(mount.getReadOnly()).isTrue();
+		assertThat(at(rendered.applicationYml(), "pomelo.gateway.tls.session-ticket-keys"))
+			.isEqualTo(mount.getMountPath() + "/ticket-keys");
+
+		RenderedChart own = RenderedChart.of("tls-values.yaml", (command) -> command.set("tls.sessionTicketKeys.secretName", ""));
+		assertThat(mountPaths(own.container())).doesNotContainKey("ticket-keys");
+		assertThat(map(at(own.applicationYml(), "pomelo.gateway.tls"))).doesNotContainKey("session-ticket-keys");
 	}
 
 	@Test
