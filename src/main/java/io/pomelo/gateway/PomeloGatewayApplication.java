@@ -14,26 +14,32 @@ import org.springframework.context.annotation.FilterType;
 import io.pomelo.gateway.admin.AdminController;
 
 /**
- * Entry point: a WebSocket gateway that puts WeChat mini-programs in front of Pomelo game servers.
+ * Entry point: a WebSocket gateway that puts WeChat mini-programs in front of Pomelo game
+ * servers.
  * <p>
- * The component scan is {@code @SpringBootApplication}'s, except that it leaves out the control plane
- * (management context configurations and admin controllers): those belong to the management child
- * context, and scanning them here would also serve them on the data port.
+ * The component scan is {@code @SpringBootApplication}'s, except that it leaves out the
+ * control plane (management context configurations and admin controllers): those belong
+ * to the management child context, and scanning them here would also serve them on the
+ * data port.
  */
 @SpringBootConfiguration
-// Security guards the control plane only, from the management context; none on the data plane.
+// Security guards the control plane only, from the management context; none on the data
+// plane.
 @EnableAutoConfiguration(excludeName = {
 		"org.springframework.boot.security.autoconfigure.web.reactive.ReactiveWebSecurityAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.ReactiveUserDetailsServiceAutoConfiguration",
 		"org.springframework.boot.security.autoconfigure.actuate.web.reactive.ReactiveManagementWebSecurityAutoConfiguration",
-		// springdoc documents the admin API from the management context, not the data plane.
-		"org.springdoc.core.configuration.SpringDocConfiguration", "org.springdoc.core.properties.SpringDocConfigProperties",
+		// springdoc documents the admin API from the management context, not the data
+		// plane.
+		"org.springdoc.core.configuration.SpringDocConfiguration",
+		"org.springdoc.core.properties.SpringDocConfigProperties",
 		"org.springdoc.core.configuration.SpringDocSpecPropertiesConfiguration",
 		"org.springdoc.webflux.core.configuration.SpringDocWebFluxConfiguration",
 		"org.springdoc.webflux.core.configuration.MultipleOpenApiSupportConfiguration" })
 @ComponentScan(excludeFilters = { @Filter(type = FilterType.CUSTOM, classes = TypeExcludeFilter.class),
 		@Filter(type = FilterType.CUSTOM, classes = AutoConfigurationExcludeFilter.class),
-		@Filter(type = FilterType.ANNOTATION, classes = { ManagementContextConfiguration.class, AdminController.class }) })
+		@Filter(type = FilterType.ANNOTATION,
+				classes = { ManagementContextConfiguration.class, AdminController.class }) })
 @ConfigurationPropertiesScan
 public class PomeloGatewayApplication {
 

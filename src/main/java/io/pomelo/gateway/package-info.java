@@ -1,4 +1,5 @@
 /**
- * pomelo-wx-gateway: one TLS entry point that relays WebSockets to Pomelo frontend servers.
+ * pomelo-wx-gateway: one TLS entry point that relays WebSockets to Pomelo frontend
+ * servers.
  */
 package io.pomelo.gateway;

@@ -14,8 +14,8 @@ import io.pomelo.gateway.security.TargetPolicy;
 import io.pomelo.gateway.store.RouteStore;
 
 /**
- * The route administration in the application context, where the route table lives; the admin
- * controllers in the management context reach it from there.
+ * The route administration in the application context, where the route table lives; the
+ * admin controllers in the management context reach it from there.
  */
 @Configuration(proxyBeanMethods = false)
 class AdminConfiguration {
@@ -31,7 +31,8 @@ class AdminConfiguration {
 		RouteAdministration administration = new RouteAdministration(table, store, policy, properties.getRelay(),
 				sessions, properties.getAdmin().getDrainGrace());
 		administration.reload();
-		// Re-read under the administration's lock rather than take the map the event carried (see reload()).
+		// Re-read under the administration's lock rather than take the map the event
+		// carried (see reload()).
 		store.onRemoteChange((routes) -> administration.reload());
 		return administration;
 	}

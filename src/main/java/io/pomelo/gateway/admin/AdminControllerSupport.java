@@ -17,8 +17,8 @@ import org.springframework.web.server.ServerWebInputException;
 import io.pomelo.gateway.store.StoreUnavailableException;
 
 /**
- * What every admin controller shares: problem bodies for refused requests, the caller's name for the
- * audit log, and running store work off the event loop.
+ * What every admin controller shares: problem bodies for refused requests, the caller's
+ * name for the audit log, and running store work off the event loop.
  */
 abstract class AdminControllerSupport {
 

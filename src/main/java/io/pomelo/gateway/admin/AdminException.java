@@ -31,7 +31,8 @@ public class AdminException extends RuntimeException {
 	/** An invalid request body: 400 with every field that is wrong. */
 	public static AdminException invalid(List<FieldProblem> errors) {
 		return new AdminException(HttpStatus.BAD_REQUEST, "Invalid route",
-				errors.size() + " field(s) are invalid: " + errors.get(0).field() + " " + errors.get(0).message(), errors);
+				errors.size() + " field(s) are invalid: " + errors.get(0).field() + " " + errors.get(0).message(),
+				errors);
 	}
 
 	public HttpStatus status() {

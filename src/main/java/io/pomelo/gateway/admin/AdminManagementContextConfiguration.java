@@ -49,19 +49,20 @@ import io.pomelo.gateway.relay.SessionRegistry;
 import io.pomelo.gateway.reload.ConfigReloader;
 
 /**
- * The control plane in the management child context: the admin controllers and the security that guards
- * them and Actuator. It applies to the management port only; the data port has no security filter at
- * all, so the relay pays nothing for it.
+ * The control plane in the management child context: the admin controllers and the
+ * security that guards them and Actuator. It applies to the management port only; the
+ * data port has no security filter at all, so the relay pays nothing for it.
  * <p>
- * Health and Prometheus stay open for Kubernetes probes and scrapes. Reading {@code /admin/**} needs the
- * {@code viewer} or {@code admin} role, changing it needs {@code admin}, and every other Actuator
- * endpoint needs {@code admin}. Users and their BCrypt hashes come from {@code pomelo.gateway.admin.users};
- * there is no default user and no default password.
+ * Health and Prometheus stay open for Kubernetes probes and scrapes. Reading
+ * {@code /admin/**} needs the {@code viewer} or {@code admin} role, changing it needs
+ * {@code admin}, and every other Actuator endpoint needs {@code admin}. Users and their
+ * BCrypt hashes come from {@code pomelo.gateway.admin.users}; there is no default user
+ * and no default password.
  * <p>
- * The operator console ({@link ConsoleRoutes}) is a browser client of the same API, so the port also
- * carries what a browser needs: a Content-Security-Policy that lets a page run only the console's own
- * files and never turn a string into markup or script, and {@link CrossOriginWriteFilter} against
- * cross-site writes.
+ * The operator console ({@link ConsoleRoutes}) is a browser client of the same API, so
+ * the port also carries what a browser needs: a Content-Security-Policy that lets a page
+ * run only the console's own files and never turn a string into markup or script, and
+ * {@link CrossOriginWriteFilter} against cross-site writes.
  */
 @ManagementContextConfiguration(value = ManagementContextType.CHILD, proxyBeanMethods = false)
 @EnableWebFluxSecurity
@@ -74,10 +75,11 @@ class AdminManagementContextConfiguration {
 	private static final Log logger = LogFactory.getLog(AdminManagementContextConfiguration.class);
 
 	/**
-	 * Only the console's own files may run or style a page; {@code require-trusted-types-for} makes the
-	 * browser throw where a string would become markup ({@code innerHTML}) or script, so a route name
-	 * that reaches such a sink is an error in the console, never an injection. The API's JSON gets the
-	 * same policy, which is harmless there and keeps one policy for the port.
+	 * Only the console's own files may run or style a page;
+	 * {@code require-trusted-types-for} makes the browser throw where a string would
+	 * become markup ({@code innerHTML}) or script, so a route name that reaches such a
+	 * sink is an error in the console, never an injection. The API's JSON gets the same
+	 * policy, which is harmless there and keeps one policy for the port.
 	 */
 	static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; "
 			+ "img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; "
@@ -85,11 +87,11 @@ class AdminManagementContextConfiguration {
 
 	@Bean
 	SecurityWebFilterChain controlPlaneSecurity(ServerHttpSecurity http) {
-		// Spring Security's own CSRF filter is off: it needs sessions and tokens; see CrossOriginWriteFilter.
+		// Spring Security's own CSRF filter is off: it needs sessions and tokens; see
+		// CrossOriginWriteFilter.
 		return http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.addFilterAt(new CrossOriginWriteFilter(), SecurityWebFiltersOrder.CSRF)
-			.headers((headers) -> headers
-				.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
+			.headers((headers) -> headers.contentSecurityPolicy((csp) -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
 				.referrerPolicy((referrer) -> referrer.policy(ReferrerPolicy.NO_REFERRER)))
 			.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
 			.logout(ServerHttpSecurity.LogoutSpec::disable)
@@ -97,11 +99,16 @@ class AdminManagementContextConfiguration {
 			.httpBasic((basic) -> {
 			})
 			.authorizeExchange((exchanges) -> exchanges
-				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus").permitAll()
-				.pathMatchers(HttpMethod.GET, "/console", ConsoleRoutes.PATH + "**").permitAll()
-				.pathMatchers(HttpMethod.GET, "/admin/**", "/v3/api-docs", "/v3/api-docs/**").hasAnyRole(Role.VIEWER.name(), Role.ADMIN.name())
-				.pathMatchers(HttpMethod.HEAD, "/admin/**").hasAnyRole(Role.VIEWER.name(), Role.ADMIN.name())
-				.anyExchange().hasRole(Role.ADMIN.name()))
+				.pathMatchers("/actuator/health", "/actuator/health/**", "/actuator/prometheus")
+				.permitAll()
+				.pathMatchers(HttpMethod.GET, "/console", ConsoleRoutes.PATH + "**")
+				.permitAll()
+				.pathMatchers(HttpMethod.GET, "/admin/**", "/v3/api-docs", "/v3/api-docs/**")
+				.hasAnyRole(Role.VIEWER.name(), Role.ADMIN.name())
+				.pathMatchers(HttpMethod.HEAD, "/admin/**")
+				.hasAnyRole(Role.VIEWER.name(), Role.ADMIN.name())
+				.anyExchange()
+				.hasRole(Role.ADMIN.name()))
 			.build();
 	}
 
@@ -124,9 +131,13 @@ class AdminManagementContextConfiguration {
 			throw new IllegalStateException(USERS + "[" + user.getName() + "].password must be a "
 					+ "BCrypt hash such as $2a$10$...; plain-text passwords are refused");
 		}
-		// Binding refuses any role but the enum's, naming the property and the values it takes.
-		return User.withUsername(user.getName()).password(hash).passwordEncoder((raw) -> raw)
-			.roles(user.getRole().name()).build();
+		// Binding refuses any role but the enum's, naming the property and the values it
+		// takes.
+		return User.withUsername(user.getName())
+			.password(hash)
+			.passwordEncoder((raw) -> raw)
+			.roles(user.getRole().name())
+			.build();
 	}
 
 	@Bean
@@ -179,7 +190,8 @@ class AdminManagementContextConfiguration {
 	}
 
 	/**
-	 * Whether at least one admin user is configured; without one the admin API does not exist.
+	 * Whether at least one admin user is configured; without one the admin API does not
+	 * exist.
 	 */
 	static class AdminUsersConfigured implements Condition {
 

@@ -15,11 +15,12 @@ import io.pomelo.gateway.reload.ConfigReloader;
 import io.pomelo.gateway.reload.ReloadOutcome;
 
 /**
- * {@code POST /admin/config/reload}: reads the configuration files now and applies their routes, for
- * operators who switched the watch off or want the answer in hand; {@code ?dryRun=true} only compares.
- * It answers what changed, or a problem body naming each property that was refused (the table in force
- * keeps serving). It is an admin API operation rather than an Actuator endpoint so that it shares the
- * API's roles, audit log and problem bodies.
+ * {@code POST /admin/config/reload}: reads the configuration files now and applies their
+ * routes, for operators who switched the watch off or want the answer in hand;
+ * {@code ?dryRun=true} only compares. It answers what changed, or a problem body naming
+ * each property that was refused (the table in force keeps serving). It is an admin API
+ * operation rather than an Actuator endpoint so that it shares the API's roles, audit log
+ * and problem bodies.
  */
 @AdminController
 @RequestMapping("/admin/config")
@@ -51,11 +52,14 @@ class ConfigReloadController extends AdminControllerSupport {
 
 	/**
 	 * What a reading did.
+	 *
 	 * @param result {@code applied}, {@code unchanged} or {@code dry-run}
 	 * @param added ids of new config routes
 	 * @param changed ids of config routes that changed
-	 * @param removed ids of config routes that are gone; their live sessions keep their backend
-	 * @param needsRestart properties that changed but are read only at start-up, so were not applied
+	 * @param removed ids of config routes that are gone; their live sessions keep their
+	 * backend
+	 * @param needsRestart properties that changed but are read only at start-up, so were
+	 * not applied
 	 */
 	record Answer(String result, java.util.List<String> added, java.util.List<String> changed,
 			java.util.List<String> removed, java.util.List<String> needsRestart) {

@@ -19,18 +19,21 @@ import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
 
 /**
- * The CSRF defence of the control plane: a write (any method but GET, HEAD and OPTIONS) that a
- * browser sends on behalf of another origin is refused with 403 before its credentials are looked at.
+ * The CSRF defence of the control plane: a write (any method but GET, HEAD and OPTIONS)
+ * that a browser sends on behalf of another origin is refused with 403 before its
+ * credentials are looked at.
  * <p>
- * The console itself never leaves ambient credentials behind (it keeps the password in page memory
- * and sends it in an {@code Authorization} header, which no other site can make a browser add). A
- * browser that was once given the same password for {@code /admin/**} at its Basic prompt does cache
- * it, though, and would send it with a form another site posts here. Spring Security's token-based
- * CSRF filter would stop that but needs a session and a token dance that every curl script and
- * Kubernetes job using the admin API would then have to learn. Browsers already say where a request
- * comes from, so this filter asks them, as Go's {@code http.CrossOriginProtection} does:
- * {@code Sec-Fetch-Site} when it is sent (secure contexts, including loopback), else {@code Origin}
- * compared with {@code Host}. A request with neither comes from a program, not a page, and passes.
+ * The console itself never leaves ambient credentials behind (it keeps the password in
+ * page memory and sends it in an {@code Authorization} header, which no other site can
+ * make a browser add). A browser that was once given the same password for
+ * {@code /admin/**} at its Basic prompt does cache it, though, and would send it with a
+ * form another site posts here. Spring Security's token-based CSRF filter would stop that
+ * but needs a session and a token dance that every curl script and Kubernetes job using
+ * the admin API would then have to learn. Browsers already say where a request comes
+ * from, so this filter asks them, as Go's {@code http.CrossOriginProtection} does:
+ * {@code Sec-Fetch-Site} when it is sent (secure contexts, including loopback), else
+ * {@code Origin} compared with {@code Host}. A request with neither comes from a program,
+ * not a page, and passes.
  */
 final class CrossOriginWriteFilter implements WebFilter {
 
@@ -53,7 +56,8 @@ final class CrossOriginWriteFilter implements WebFilter {
 		HttpHeaders headers = request.getHeaders();
 		String site = headers.getFirst("Sec-Fetch-Site");
 		if (site != null) {
-			// "none" is the user's own action (typed URL, bookmark), never another page's.
+			// "none" is the user's own action (typed URL, bookmark), never another
+			// page's.
 			if (site.equals("same-origin") || site.equals("none")) {
 				return null;
 			}
@@ -76,7 +80,8 @@ final class CrossOriginWriteFilter implements WebFilter {
 			return (authority != null) ? authority.toLowerCase(Locale.ROOT) : null;
 		}
 		catch (IllegalArgumentException ex) {
-			// "null" (a sandboxed or file: page) and garbage name no host, so they match none.
+			// "null" (a sandboxed or file: page) and garbage name no host, so they match
+			// none.
 			return null;
 		}
 	}

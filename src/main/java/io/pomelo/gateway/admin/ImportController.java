@@ -15,9 +15,10 @@ import io.pomelo.gateway.route.FieldProblem;
 import io.pomelo.gateway.route.PomeloServersImport;
 
 /**
- * {@code POST /admin/import/pomelo-servers?env=production[&dryRun=true]} with a Pomelo servers.json as the
- * body: a route for every frontend server. A dry run only reports the diff; a real run applies it all
- * or nothing. Routes missing from the file are left alone.
+ * {@code POST /admin/import/pomelo-servers?env=production[&dryRun=true]} with a Pomelo
+ * servers.json as the body: a route for every frontend server. A dry run only reports the
+ * diff; a real run applies it all or nothing. Routes missing from the file are left
+ * alone.
  */
 @AdminController
 class ImportController extends AdminControllerSupport {

@@ -14,8 +14,8 @@ import org.springframework.web.server.ServerWebInputException;
 import io.pomelo.gateway.route.FieldProblem;
 
 /**
- * Builds RFC 9457 problem bodies on Spring's {@link ProblemDetail}, with an {@code errors} extension
- * naming each rejected field.
+ * Builds RFC 9457 problem bodies on Spring's {@link ProblemDetail}, with an
+ * {@code errors} extension naming each rejected field.
  */
 final class Problems {
 
@@ -35,27 +35,30 @@ final class Problems {
 		body.setInstance(URI.create(exchange.getRequest().getPath().value()));
 		if (!errors.isEmpty()) {
 			body.setProperty("errors",
-					errors.stream().map((error) -> Map.of("field", error.field(), "message", error.message())).toList());
+					errors.stream()
+						.map((error) -> Map.of("field", error.field(), "message", error.message()))
+						.toList());
 		}
 		return ResponseEntity.status(status).contentType(PROBLEM_JSON).body(body);
 	}
 
 	/**
-	 * A body that could not be read at all: malformed JSON or a value of the wrong type. The field is
-	 * named when the parser knows it.
+	 * A body that could not be read at all: malformed JSON or a value of the wrong type.
+	 * The field is named when the parser knows it.
 	 */
 	static ResponseEntity<ProblemDetail> unreadable(ServerWebInputException ex, ServerWebExchange exchange) {
 		String field = "body";
 		Throwable cause = ex.getMostSpecificCause();
-		if (cause instanceof tools.jackson.databind.exc.MismatchedInputException mismatch && !mismatch.getPath().isEmpty()) {
+		if (cause instanceof tools.jackson.databind.exc.MismatchedInputException mismatch
+				&& !mismatch.getPath().isEmpty()) {
 			field = mismatch.getPath()
 				.stream()
 				.map((ref) -> (ref.getPropertyName() != null) ? ref.getPropertyName() : "[" + ref.getIndex() + "]")
 				.reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
 				.orElse("body");
 		}
-		String message = (cause != null && cause.getMessage() != null) ? cause.getMessage().lines().findFirst().orElse("")
-				: ex.getReason();
+		String message = (cause != null && cause.getMessage() != null)
+				? cause.getMessage().lines().findFirst().orElse("") : ex.getReason();
 		return of(HttpStatus.BAD_REQUEST, "Unreadable request", "the request body could not be read: " + message,
 				List.of(new FieldProblem(field, "has the wrong type or format")), exchange);
 	}

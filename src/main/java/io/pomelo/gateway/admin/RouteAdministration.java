@@ -32,10 +32,11 @@ import io.pomelo.gateway.store.StoreConflictException;
 import io.pomelo.gateway.store.StoredRoute;
 
 /**
- * Changes dynamic routes. Every change is checked in full (syntax, target policy, and the resulting
- * table: ids and prefixes unique) before anything is written; then the store is written, and only then
- * the live table swapped. A refused change therefore leaves the store and the table as they were. Live
- * sessions are never touched by a change, except by an explicit drain.
+ * Changes dynamic routes. Every change is checked in full (syntax, target policy, and the
+ * resulting table: ids and prefixes unique) before anything is written; then the store is
+ * written, and only then the live table swapped. A refused change therefore leaves the
+ * store and the table as they were. Live sessions are never touched by a change, except
+ * by an explicit drain.
  */
 public class RouteAdministration {
 
@@ -68,7 +69,8 @@ public class RouteAdministration {
 	}
 
 	/**
-	 * Loads the store into the live table; called at start-up and whenever another replica changed it.
+	 * Loads the store into the live table; called at start-up and whenever another
+	 * replica changed it.
 	 * @throws IllegalStateException when stored routes collide with configured ones
 	 */
 	public void reload(Map<String, StoredRoute> stored) {
@@ -87,8 +89,9 @@ public class RouteAdministration {
 	}
 
 	/**
-	 * Reloads from the store itself. The store is read under the lock, so a remote change that arrives
-	 * while a local write is in progress can never install an older table over the one the write made.
+	 * Reloads from the store itself. The store is read under the lock, so a remote change
+	 * that arrives while a local write is in progress can never install an older table
+	 * over the one the write made.
 	 */
 	public void reload() {
 		synchronized (this.lock) {
@@ -122,8 +125,9 @@ public class RouteAdministration {
 		synchronized (this.lock) {
 			check(route);
 			if (this.table.current().get(route.id()) != null) {
-				throw conflict(route.id(), readOnly(route.id()) ? "comes from configuration or discovery and is read-only"
-						: "already exists; change it with PUT /admin/routes/" + route.id());
+				throw conflict(route.id(),
+						readOnly(route.id()) ? "comes from configuration or discovery and is read-only"
+								: "already exists; change it with PUT /admin/routes/" + route.id());
 			}
 			Map<String, StoredRoute> after = commit(List.of(new RouteChange.Create(route)));
 			audit.info("user=" + user + " action=create route=" + route.id() + " version=0->1");
@@ -135,7 +139,8 @@ public class RouteAdministration {
 	public RouteView update(String id, DynamicRoute route, long ifMatch, String user) {
 		synchronized (this.lock) {
 			if (route != null && route.id() != null && !route.id().equals(id)) {
-				throw AdminException.invalid(List.of(new FieldProblem("id", "must equal the id in the path, '" + id + "'")));
+				throw AdminException
+					.invalid(List.of(new FieldProblem("id", "must equal the id in the path, '" + id + "'")));
 			}
 			DynamicRoute withId = (route != null) ? route.withId(id) : null;
 			requireDynamic(id);
@@ -147,7 +152,10 @@ public class RouteAdministration {
 		}
 	}
 
-	/** Deletes a dynamic route whose version is still {@code ifMatch}, then drains it if it says so. */
+	/**
+	 * Deletes a dynamic route whose version is still {@code ifMatch}, then drains it if
+	 * it says so.
+	 */
 	public void delete(String id, long ifMatch, String user) {
 		synchronized (this.lock) {
 			requireDynamic(id);
@@ -156,22 +164,26 @@ public class RouteAdministration {
 			commit(List.of(new RouteChange.Delete(id, ifMatch)));
 			audit.info("user=" + user + " action=delete route=" + id + " version=" + ifMatch + "->deleted");
 			if (before != null && before.route().deletePolicy() == DeletePolicy.DRAIN && !live.isEmpty()) {
-				// The sessions are captured now, so a route created later under the same id is never drained.
-				Schedulers.parallel().schedule(() -> live.forEach((session) -> session.close(CloseCodes.GOING_AWAY,
-						"route deleted")), this.drainGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+				// The sessions are captured now, so a route created later under the same
+				// id is never drained.
+				Schedulers.parallel()
+					.schedule(() -> live.forEach((session) -> session.close(CloseCodes.GOING_AWAY, "route deleted")),
+							this.drainGrace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
 			}
 		}
 	}
 
 	/**
-	 * Applies routes from a servers.json import all or nothing, or only reports what would change.
+	 * Applies routes from a servers.json import all or nothing, or only reports what
+	 * would change.
 	 */
 	public ImportResult importRoutes(List<DynamicRoute> routes, boolean dryRun, String user) {
 		synchronized (this.lock) {
 			List<FieldProblem> errors = new ArrayList<>();
 			for (int i = 0; i < routes.size(); i++) {
 				for (FieldProblem error : problems(routes.get(i))) {
-					errors.add(new FieldProblem("servers[" + routes.get(i).id() + "]." + error.field(), error.message()));
+					errors
+						.add(new FieldProblem("servers[" + routes.get(i).id() + "]." + error.field(), error.message()));
 				}
 			}
 			if (!errors.isEmpty()) {

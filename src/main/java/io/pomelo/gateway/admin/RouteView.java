@@ -8,8 +8,8 @@ import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.DynamicRoute;
 
 /**
- * A route as the admin API shows it: its definition with defaults applied, where it came from, its
- * version and how many sessions it carries now.
+ * A route as the admin API shows it: its definition with defaults applied, where it came
+ * from, its version and how many sessions it carries now.
  *
  * @param id route id
  * @param prefix path prefix
@@ -32,10 +32,10 @@ public record RouteView(String id, String prefix, List<String> targets, String h
 
 	static RouteView of(GatewayRoute route, DynamicRoute definition, long version, int activeSessions) {
 		return new RouteView(route.id(), route.prefix(),
-				route.portAddressed() ? null : route.targets().stream().map(Object::toString).toList(), route.portHost(),
-				route.portScheme(), route.portAddressed() ? route.ports().entries() : null, route.limits().stripPrefix(),
-				route.limits().idleTimeout(), route.limits().maxConnections(), route.limits().maxFramePayload(),
-				(definition != null) ? definition.deletePolicy() : DeletePolicy.KEEP,
+				route.portAddressed() ? null : route.targets().stream().map(Object::toString).toList(),
+				route.portHost(), route.portScheme(), route.portAddressed() ? route.ports().entries() : null,
+				route.limits().stripPrefix(), route.limits().idleTimeout(), route.limits().maxConnections(),
+				route.limits().maxFramePayload(), (definition != null) ? definition.deletePolicy() : DeletePolicy.KEEP,
 				route.source().name().toLowerCase(java.util.Locale.ROOT), version, activeSessions);
 	}
 

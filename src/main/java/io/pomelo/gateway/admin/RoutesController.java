@@ -20,8 +20,9 @@ import org.springframework.web.server.ServerWebExchange;
 import io.pomelo.gateway.route.DynamicRoute;
 
 /**
- * {@code /admin/routes}: list, create, read, replace and delete routes. A route's version is its ETag;
- * PUT and DELETE require it in If-Match, so two operators cannot overwrite each other.
+ * {@code /admin/routes}: list, create, read, replace and delete routes. A route's version
+ * is its ETag; PUT and DELETE require it in If-Match, so two operators cannot overwrite
+ * each other.
  */
 @AdminController
 @RequestMapping("/admin/routes")

@@ -17,9 +17,9 @@ import io.pomelo.gateway.relay.SessionRegistry;
 import io.pomelo.gateway.route.FieldProblem;
 
 /**
- * {@code /admin/sessions}: the live relayed connections, read from the session registry, and closing one.
- * A closed session's client and backend both get the close code, 4000 "closed by operator" unless the
- * request names another (1000, or 3000-4999).
+ * {@code /admin/sessions}: the live relayed connections, read from the session registry,
+ * and closing one. A closed session's client and backend both get the close code, 4000
+ * "closed by operator" unless the request names another (1000, or 3000-4999).
  */
 @AdminController
 class SessionsController extends AdminControllerSupport {
@@ -50,8 +50,9 @@ class SessionsController extends AdminControllerSupport {
 			long bytesUp, long framesDown, long bytesDown) {
 
 		static SessionView of(RelaySession session) {
-			return new SessionView(session.id(), session.routeId(), session.clientAddress(), session.backend().toString(),
-					session.openedAt(), session.framesUp(), session.bytesUp(), session.framesDown(), session.bytesDown());
+			return new SessionView(session.id(), session.routeId(), session.clientAddress(),
+					session.backend().toString(), session.openedAt(), session.framesUp(), session.bytesUp(),
+					session.framesDown(), session.bytesDown());
 		}
 
 	}
@@ -59,10 +60,7 @@ class SessionsController extends AdminControllerSupport {
 	@GetMapping("/admin/sessions")
 	List<SessionView> list(@RequestParam(required = false) String route) {
 		List<RelaySession> sessions = (route != null) ? this.registry.ofRoute(route) : List.copyOf(this.registry.all());
-		return sessions.stream()
-			.sorted(Comparator.comparing(RelaySession::openedAt))
-			.map(SessionView::of)
-			.toList();
+		return sessions.stream().sorted(Comparator.comparing(RelaySession::openedAt)).map(SessionView::of).toList();
 	}
 
 	@DeleteMapping("/admin/sessions/{id}")

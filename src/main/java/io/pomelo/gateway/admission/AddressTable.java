@@ -7,16 +7,18 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
- * What the gateway remembers per client address, with memory bounded whatever the number of sources.
+ * What the gateway remembers per client address, with memory bounded whatever the number
+ * of sources.
  * <ul>
- * <li>Counts of connections still in their handshake and of sessions are exact: an entry exists only
- * while one of them is above zero, so there are never more entries than live connections, which the
- * global limits already bound.</li>
- * <li>Handshake-rate buckets live in a least-recently-used table of fixed size (Caffeine's
- * W-TinyLFU). An address pushed out by a flood of others comes back with a full bucket: that errs
- * towards letting a real player in, and a flood from a million addresses is the global limits' job,
- * not a per-address one. A sketch (count-min) would have bounded memory as well, but errs the other
- * way: a real player whose counters collide with a flooding address would be refused.</li>
+ * <li>Counts of connections still in their handshake and of sessions are exact: an entry
+ * exists only while one of them is above zero, so there are never more entries than live
+ * connections, which the global limits already bound.</li>
+ * <li>Handshake-rate buckets live in a least-recently-used table of fixed size
+ * (Caffeine's W-TinyLFU). An address pushed out by a flood of others comes back with a
+ * full bucket: that errs towards letting a real player in, and a flood from a million
+ * addresses is the global limits' job, not a per-address one. A sketch (count-min) would
+ * have bounded memory as well, but errs the other way: a real player whose counters
+ * collide with a flooding address would be refused.</li>
  * </ul>
  */
 final class AddressTable {
@@ -32,14 +34,15 @@ final class AddressTable {
 	AddressTable(int tableSize, double rate, int burst) {
 		this.rate = rate;
 		this.burst = burst;
-		// A bucket left alone for as long as it takes to refill is full again: forgetting it changes nothing.
+		// A bucket left alone for as long as it takes to refill is full again: forgetting
+		// it changes nothing.
 		Duration refill = Duration.ofNanos((long) Math.ceil(Math.max(1, burst) / Math.max(rate, 1e-3) * 1e9));
 		this.buckets = Caffeine.newBuilder().maximumSize(tableSize).expireAfterAccess(refill).build();
 	}
 
 	/**
-	 * Adds one to the address's connections in their handshake, unless it is at {@code max} (0: no
-	 * limit).
+	 * Adds one to the address's connections in their handshake, unless it is at
+	 * {@code max} (0: no limit).
 	 */
 	boolean tryAddPending(String key, int max) {
 		boolean[] added = new boolean[1];

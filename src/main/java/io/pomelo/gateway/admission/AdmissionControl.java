@@ -9,14 +9,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.pomelo.gateway.config.Limits;
 
 /**
- * Counts what clients hold and refuses what would go over a limit: connections still in their
- * handshake (checked at accept, before any TLS work), then sessions on the gateway, on the route and
- * per client address, and the handshake rate per address (checked on each upgrade, before any backend
- * connection).
+ * Counts what clients hold and refuses what would go over a limit: connections still in
+ * their handshake (checked at accept, before any TLS work), then sessions on the gateway,
+ * on the route and per client address, and the handshake rate per address (checked on
+ * each upgrade, before any backend connection).
  */
 public final class AdmissionControl {
 
-	// Each session holds two sockets; leave room for files, the control plane and backend connects.
+	// Each session holds two sockets; leave room for files, the control plane and backend
+	// connects.
 	private static final long RESERVED_FILE_DESCRIPTORS = 1024;
 
 	private final int maxPending;
@@ -42,8 +43,8 @@ public final class AdmissionControl {
 	}
 
 	/**
-	 * Most sessions the open-file limit of this process allows, or {@link Integer#MAX_VALUE} where the
-	 * limit cannot be read.
+	 * Most sessions the open-file limit of this process allows, or
+	 * {@link Integer#MAX_VALUE} where the limit cannot be read.
 	 */
 	static int sessionsForFileLimit() {
 		OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
@@ -56,8 +57,8 @@ public final class AdmissionControl {
 
 	/**
 	 * Takes a place for a new connection until its upgrade request has arrived.
-	 * @return {@code null} when admitted, and then {@link #connectionSettled} must follow exactly once;
-	 * otherwise the limit that refused it
+	 * @return {@code null} when admitted, and then {@link #connectionSettled} must follow
+	 * exactly once; otherwise the limit that refused it
 	 */
 	public Limit admitConnection(ClientAddress client) {
 		if (!tryIncrement(this.pending, this.maxPending)) {
@@ -70,7 +71,10 @@ public final class AdmissionControl {
 		return null;
 	}
 
-	/** Gives back the place {@link #admitConnection} took: the request arrived or the connection closed. */
+	/**
+	 * Gives back the place {@link #admitConnection} took: the request arrived or the
+	 * connection closed.
+	 */
 	public void connectionSettled(ClientAddress client) {
 		this.pending.decrementAndGet();
 		this.addresses.removePending(client.key());
@@ -136,7 +140,10 @@ public final class AdmissionControl {
 		return this.sessions.get();
 	}
 
-	/** The gateway's session limit in force (configured, or derived from the open-file limit). */
+	/**
+	 * The gateway's session limit in force (configured, or derived from the open-file
+	 * limit).
+	 */
 	public int maxSessions() {
 		return this.maxSessions;
 	}
@@ -146,7 +153,10 @@ public final class AdmissionControl {
 		return this.pending.get();
 	}
 
-	/** Client addresses with a connection or session now; bounded by the connections themselves. */
+	/**
+	 * Client addresses with a connection or session now; bounded by the connections
+	 * themselves.
+	 */
 	public int liveAddresses() {
 		return this.addresses.liveAddresses();
 	}

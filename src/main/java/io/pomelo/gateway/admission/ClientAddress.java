@@ -5,11 +5,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
- * The address of the player behind a connection, wherever it was read (the TCP peer, a PROXY protocol
- * header or a trusted X-Forwarded-For), with the key the per-address limits count it under.
+ * The address of the player behind a connection, wherever it was read (the TCP peer, a
+ * PROXY protocol header or a trusted X-Forwarded-For), with the key the per-address
+ * limits count it under.
  *
  * @param address the client's IP address
- * @param port the client's source port, or 0 when the source did not give one (X-Forwarded-For)
+ * @param port the client's source port, or 0 when the source did not give one
+ * (X-Forwarded-For)
  * @param key what the per-address limits count: the address, or its IPv6 prefix
  */
 public record ClientAddress(InetAddress address, int port, String key) {
@@ -33,7 +35,9 @@ public record ClientAddress(InetAddress address, int port, String key) {
 		return this.address.getHostAddress();
 	}
 
-	/** Address and port, as the session registry shows them ({@code [v6]:port} for IPv6). */
+	/**
+	 * Address and port, as the session registry shows them ({@code [v6]:port} for IPv6).
+	 */
 	@Override
 	public String toString() {
 		String ip = ip();

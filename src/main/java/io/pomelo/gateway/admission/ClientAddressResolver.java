@@ -14,9 +14,10 @@ import io.pomelo.gateway.config.ClientAddressProperties.Source;
 import io.pomelo.gateway.security.Cidr;
 
 /**
- * Decides who the client of a connection is: the TCP peer, the source a PROXY protocol header names,
- * or the rightmost address of X-Forwarded-For that is not a trusted proxy, when the peer is one.
- * Addresses in headers are parsed as literals only: a name in a header never causes a DNS lookup.
+ * Decides who the client of a connection is: the TCP peer, the source a PROXY protocol
+ * header names, or the rightmost address of X-Forwarded-For that is not a trusted proxy,
+ * when the peer is one. Addresses in headers are parsed as literals only: a name in a
+ * header never causes a DNS lookup.
  */
 public final class ClientAddressResolver {
 
@@ -42,14 +43,18 @@ public final class ClientAddressResolver {
 		return ClientAddress.of(peer, this.ipv6PrefixLength);
 	}
 
-	/** Whether a peer may send a PROXY protocol header: every peer when no proxy is listed. */
+	/**
+	 * Whether a peer may send a PROXY protocol header: every peer when no proxy is
+	 * listed.
+	 */
 	public boolean mayProxy(InetAddress peer) {
 		return this.trusted.isEmpty() || isTrusted(peer);
 	}
 
 	/**
-	 * The client a PROXY protocol header names. A {@code LOCAL} header (a load balancer's own health
-	 * check) or one for a protocol other than TCP names nobody, so the peer is the client.
+	 * The client a PROXY protocol header names. A {@code LOCAL} header (a load balancer's
+	 * own health check) or one for a protocol other than TCP names nobody, so the peer is
+	 * the client.
 	 */
 	public ClientAddress fromProxyHeader(HAProxyMessage header, InetSocketAddress peer) {
 		HAProxyProxiedProtocol protocol = header.proxiedProtocol();
@@ -64,9 +69,9 @@ public final class ClientAddressResolver {
 	}
 
 	/**
-	 * The client behind an upgrade request when the source is X-Forwarded-For, or {@code peer} itself
-	 * for any other source, for a peer that is not a trusted proxy, or for a header with no usable
-	 * address.
+	 * The client behind an upgrade request when the source is X-Forwarded-For, or
+	 * {@code peer} itself for any other source, for a peer that is not a trusted proxy,
+	 * or for a header with no usable address.
 	 */
 	public ClientAddress fromRequest(ClientAddress peer, String forwardedFor) {
 		if (this.source != Source.X_FORWARDED_FOR || forwardedFor == null || !isTrusted(peer.address())) {
@@ -88,9 +93,9 @@ public final class ClientAddressResolver {
 	}
 
 	/**
-	 * The X-Forwarded-For to send to the backend: the chain as received followed by the peer when the
-	 * peer is a trusted proxy that sent one, or else only the client address, so that a header forged by
-	 * the client never reaches Pomelo.
+	 * The X-Forwarded-For to send to the backend: the chain as received followed by the
+	 * peer when the peer is a trusted proxy that sent one, or else only the client
+	 * address, so that a header forged by the client never reaches Pomelo.
 	 */
 	public String forwardedFor(ClientAddress client, InetAddress peer, String received) {
 		if (this.source == Source.X_FORWARDED_FOR && received != null && !received.isBlank() && isTrusted(peer)) {

@@ -7,9 +7,10 @@ import io.netty.channel.Channel;
 import io.netty.util.concurrent.ScheduledFuture;
 
 /**
- * One client connection from accept until its upgrade request has arrived: who the client is, the
- * place it holds among connections still in their handshake, and the deadline of the phase it is in
- * (PROXY header and TLS, then the request). Used only on the connection's event loop.
+ * One client connection from accept until its upgrade request has arrived: who the client
+ * is, the place it holds among connections still in their handshake, and the deadline of
+ * the phase it is in (PROXY header and TLS, then the request). Used only on the
+ * connection's event loop.
  */
 public final class ClientConnection {
 
@@ -50,7 +51,8 @@ public final class ClientConnection {
 
 	/**
 	 * The state of a connection just accepted.
-	 * @param tls whether the port speaks TLS, so that the first phase is the TLS handshake
+	 * @param tls whether the port speaks TLS, so that the first phase is the TLS
+	 * handshake
 	 */
 	public ClientConnection(Channel channel, AdmissionControl control, ClientEvents events, Duration tlsTimeout,
 			Duration requestTimeout, boolean tls) {
@@ -72,7 +74,9 @@ public final class ClientConnection {
 		return this.tls;
 	}
 
-	/** What runs when the upgrade request does not arrive in time: the relay answers 408. */
+	/**
+	 * What runs when the upgrade request does not arrive in time: the relay answers 408.
+	 */
 	public void onRequestTimeout(Runnable action) {
 		this.onRequestTimeout = action;
 	}
@@ -117,7 +121,10 @@ public final class ClientConnection {
 		}
 	}
 
-	/** The upgrade request's headers arrived: no more deadline, and the place is given back. */
+	/**
+	 * The upgrade request's headers arrived: no more deadline, and the place is given
+	 * back.
+	 */
 	public void requestArrived() {
 		settle();
 	}

@@ -11,10 +11,10 @@ import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.pomelo.gateway.config.ClientAddressProperties.Source;
 
 /**
- * The first handler of every data-port connection, in front of TLS: it learns who the client is (the
- * peer, or the PROXY protocol header that precedes everything else) and admits the connection or
- * closes it before any TLS work is spent on it. It also starts the clock that bounds how long a client
- * may take to finish TLS and send its request.
+ * The first handler of every data-port connection, in front of TLS: it learns who the
+ * client is (the peer, or the PROXY protocol header that precedes everything else) and
+ * admits the connection or closes it before any TLS work is spent on it. It also starts
+ * the clock that bounds how long a client may take to finish TLS and send its request.
  */
 public final class ConnectionGate extends ChannelInboundHandlerAdapter {
 
@@ -63,8 +63,8 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Reads the one PROXY header of a connection, then leaves the pipeline; the bytes after it (the TLS
-	 * ClientHello) flow on as they came.
+	 * Reads the one PROXY header of a connection, then leaves the pipeline; the bytes
+	 * after it (the TLS ClientHello) flow on as they came.
 	 */
 	private final class ProxyHeaderReader extends ChannelInboundHandlerAdapter {
 
@@ -79,7 +79,8 @@ public final class ConnectionGate extends ChannelInboundHandlerAdapter {
 			if (msg instanceof HAProxyMessage header) {
 				try {
 					ctx.pipeline().remove(this);
-					ConnectionGate.this.connection.admit(ConnectionGate.this.resolver.fromProxyHeader(header, this.peer));
+					ConnectionGate.this.connection
+						.admit(ConnectionGate.this.resolver.fromProxyHeader(header, this.peer));
 				}
 				finally {
 					header.release();

@@ -1,7 +1,8 @@
 package io.pomelo.gateway.admission;
 
 /**
- * Which limit refused a connection or an upgrade. The relay decides what the client sees for each.
+ * Which limit refused a connection or an upgrade. The relay decides what the client sees
+ * for each.
  */
 public enum Limit {
 

@@ -3,9 +3,9 @@ package io.pomelo.gateway.admission;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The places one session holds: one on the gateway, one on its route and one of its client address.
- * Whoever holds the ticket releases it exactly once, however the handshake or the session ends; a
- * second release does nothing.
+ * The places one session holds: one on the gateway, one on its route and one of its
+ * client address. Whoever holds the ticket releases it exactly once, however the
+ * handshake or the session ends; a second release does nothing.
  */
 public final class SessionTicket implements AdmissionDecision {
 

@@ -1,8 +1,8 @@
 package io.pomelo.gateway.admission;
 
 /**
- * A token bucket: {@code burst} tokens at most, refilled at {@code rate} per second, one taken per
- * upgrade. Thread-safe; contention is per client address only.
+ * A token bucket: {@code burst} tokens at most, refilled at {@code rate} per second, one
+ * taken per upgrade. Thread-safe; contention is per client address only.
  */
 final class TokenBucket {
 

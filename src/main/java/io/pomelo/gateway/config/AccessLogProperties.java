@@ -7,8 +7,8 @@ package io.pomelo.gateway.config;
 public class AccessLogProperties {
 
 	/**
-	 * Whether to write one line per ended session: client address, route, backend, duration, frames and
-	 * bytes each way, and who closed with which code.
+	 * Whether to write one line per ended session: client address, route, backend,
+	 * duration, frames and bytes each way, and who closed with which code.
 	 */
 	private boolean enabled;
 

@@ -15,7 +15,8 @@ public class AdminProperties {
 	private List<User> users = new ArrayList<>();
 
 	/**
-	 * Time live sessions of a route deleted with on-delete 'drain' keep before they get close 1001.
+	 * Time live sessions of a route deleted with on-delete 'drain' keep before they get
+	 * close 1001.
 	 */
 	private Duration drainGrace = Duration.ofSeconds(10);
 
@@ -93,7 +94,10 @@ public class AdminProperties {
 		/** Read routes, sessions and the console. */
 		VIEWER,
 
-		/** Also create, change and delete routes, close sessions and reload the configuration. */
+		/**
+		 * Also create, change and delete routes, close sessions and reload the
+		 * configuration.
+		 */
 		ADMIN
 
 	}

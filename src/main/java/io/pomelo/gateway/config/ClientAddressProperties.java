@@ -4,23 +4,25 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where the client's address comes from. It is the one value that the per-address limits, the session
- * registry, the access log and the X-Forwarded-For and X-Real-IP headers sent to Pomelo carry.
+ * Where the client's address comes from. It is the one value that the per-address limits,
+ * the session registry, the access log and the X-Forwarded-For and X-Real-IP headers sent
+ * to Pomelo carry.
  */
 public class ClientAddressProperties {
 
 	/**
-	 * Source of the client address: the TCP peer, the PROXY protocol header (v1 or v2) that a load
-	 * balancer such as Tencent CLB, AWS NLB or HAProxy sends first on every connection, or the
-	 * X-Forwarded-For header of a request from a trusted proxy.
+	 * Source of the client address: the TCP peer, the PROXY protocol header (v1 or v2)
+	 * that a load balancer such as Tencent CLB, AWS NLB or HAProxy sends first on every
+	 * connection, or the X-Forwarded-For header of a request from a trusted proxy.
 	 */
 	private Source source = Source.PEER;
 
 	/**
-	 * Address ranges of the load balancers or proxies in front of the gateway, such as '10.0.0.0/8'.
-	 * With 'proxy-protocol', connections from other peers are closed (when the list is empty, every
-	 * peer may send the header). With 'x-forwarded-for', the header is believed only from these peers,
-	 * and the client is the rightmost address in it that is not one of them.
+	 * Address ranges of the load balancers or proxies in front of the gateway, such as
+	 * '10.0.0.0/8'. With 'proxy-protocol', connections from other peers are closed (when
+	 * the list is empty, every peer may send the header). With 'x-forwarded-for', the
+	 * header is believed only from these peers, and the client is the rightmost address
+	 * in it that is not one of them.
 	 */
 	private List<String> trustedProxies = new ArrayList<>();
 

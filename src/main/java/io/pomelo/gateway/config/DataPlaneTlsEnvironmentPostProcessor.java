@@ -12,12 +12,12 @@ import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.StringUtils;
 
 /**
- * Turns {@code pomelo.gateway.tls.certificate} and {@code private-key} into a Spring Boot PEM SSL bundle
- * for the data port, restricted to TLS 1.2 and 1.3 and reloaded when the files change, and picks the
- * data port's default: 8443 with TLS, 8080 without.
+ * Turns {@code pomelo.gateway.tls.certificate} and {@code private-key} into a Spring Boot
+ * PEM SSL bundle for the data port, restricted to TLS 1.2 and 1.3 and reloaded when the
+ * files change, and picks the data port's default: 8443 with TLS, 8080 without.
  * <p>
- * The derived keys go into a property source of the lowest precedence, so an operator who sets
- * {@code server.port} or {@code server.ssl.*} directly still wins.
+ * The derived keys go into a property source of the lowest precedence, so an operator who
+ * sets {@code server.port} or {@code server.ssl.*} directly still wins.
  */
 public class DataPlaneTlsEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
@@ -45,9 +45,11 @@ public class DataPlaneTlsEnvironmentPostProcessor implements EnvironmentPostProc
 			if (StringUtils.hasText(password)) {
 				defaults.put(PREFIX + "keystore.private-key-password", password);
 			}
-			// Kubernetes rotates a secret by swapping files; the bundle picks the new pair up without a restart.
+			// Kubernetes rotates a secret by swapping files; the bundle picks the new
+			// pair up without a restart.
 			defaults.put(PREFIX + "reload-on-update", "true");
-			// A bundle carries its own protocol list; server.ssl.enabled-protocols does not apply to it.
+			// A bundle carries its own protocol list; server.ssl.enabled-protocols does
+			// not apply to it.
 			defaults.put(PREFIX + "options.enabled-protocols", TLS_PROTOCOLS);
 			defaults.put("server.ssl.bundle", BUNDLE);
 		}
@@ -61,17 +63,20 @@ public class DataPlaneTlsEnvironmentPostProcessor implements EnvironmentPostProc
 	}
 
 	/**
-	 * Whether the data port serves TLS: our PEM pair (turned into {@code server.ssl.bundle} above) or
-	 * Boot's own {@code server.ssl.*}, once this post-processor has run.
+	 * Whether the data port serves TLS: our PEM pair (turned into
+	 * {@code server.ssl.bundle} above) or Boot's own {@code server.ssl.*}, once this
+	 * post-processor has run.
 	 */
 	static boolean serverTlsConfigured(PropertyResolver environment) {
-		return environment.containsProperty("server.ssl.bundle") || environment.containsProperty("server.ssl.certificate")
+		return environment.containsProperty("server.ssl.bundle")
+				|| environment.containsProperty("server.ssl.certificate")
 				|| environment.containsProperty("server.ssl.key-store");
 	}
 
 	@Override
 	public int getOrder() {
-		// After config data has been loaded, so application.yml and the environment are visible.
+		// After config data has been loaded, so application.yml and the environment are
+		// visible.
 		return Ordered.LOWEST_PRECEDENCE;
 	}
 

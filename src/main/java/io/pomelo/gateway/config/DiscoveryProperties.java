@@ -7,8 +7,9 @@ import java.util.List;
 import org.springframework.core.io.Resource;
 
 /**
- * Where discovered routes come from. Today one kind of source: the admin console of one or more Pomelo
- * masters, which know every server of their cluster as it starts and stops.
+ * Where discovered routes come from. Today one kind of source: the admin console of one
+ * or more Pomelo masters, which know every server of their cluster as it starts and
+ * stops.
  */
 public class DiscoveryProperties {
 
@@ -35,8 +36,8 @@ public class DiscoveryProperties {
 		private boolean enabled;
 
 		/**
-		 * Masters' admin console addresses as host:port (the port of the app's master.json). Each is a
-		 * separate cluster; their servers are merged.
+		 * Masters' admin console addresses as host:port (the port of the app's
+		 * master.json). Each is a separate cluster; their servers are merged.
 		 */
 		private List<String> masters = new ArrayList<>();
 
@@ -46,20 +47,20 @@ public class DiscoveryProperties {
 		private String username;
 
 		/**
-		 * That user's password. Prefer password-file: whoever logs in to a master can run code on
-		 * every server of the cluster.
+		 * That user's password. Prefer password-file: whoever logs in to a master can run
+		 * code on every server of the cluster.
 		 */
 		private String password;
 
 		/**
-		 * File whose content (trimmed) is the password, such as a mounted Kubernetes secret; read
-		 * at every login, so a rotated secret is picked up.
+		 * File whose content (trimmed) is the password, such as a mounted Kubernetes
+		 * secret; read at every login, so a rotated secret is picked up.
 		 */
 		private Resource passwordFile;
 
 		/**
-		 * How often the server list is read; with the gateway's admin module installed in the app,
-		 * changes also arrive as events between polls.
+		 * How often the server list is read; with the gateway's admin module installed in
+		 * the app, changes also arrive as events between polls.
 		 */
 		private Duration pollInterval = Duration.ofSeconds(5);
 
@@ -74,8 +75,8 @@ public class DiscoveryProperties {
 		private String serverPrefix = "/s/{serverId}/";
 
 		/**
-		 * Prefix of each server type's route, balanced over its servers; {serverType} is replaced.
-		 * Empty turns per-type routes off.
+		 * Prefix of each server type's route, balanced over its servers; {serverType} is
+		 * replaced. Empty turns per-type routes off.
 		 */
 		private String typePrefix = "/t/{serverType}/";
 

@@ -18,7 +18,8 @@ public class PomeloGatewayProperties {
 	private final List<StaticRoute> routes = new ArrayList<>();
 
 	/**
-	 * Port-addressed routes: {@code <prefix><port>/} reaches {@code host:port} for allow-listed ports.
+	 * Port-addressed routes: {@code <prefix><port>/} reaches {@code host:port} for
+	 * allow-listed ports.
 	 */
 	private final List<PortRoute> portRoutes = new ArrayList<>();
 
@@ -41,7 +42,8 @@ public class PomeloGatewayProperties {
 	private final StoreProperties store = new StoreProperties();
 
 	/**
-	 * Which backends dynamic routes may point at, so the admin API cannot become an open proxy.
+	 * Which backends dynamic routes may point at, so the admin API cannot become an open
+	 * proxy.
 	 */
 	@NestedConfigurationProperty
 	private final TargetsProperties targets = new TargetsProperties();
@@ -59,15 +61,15 @@ public class PomeloGatewayProperties {
 	private final PomeloProperties pomelo = new PomeloProperties();
 
 	/**
-	 * Limits on what clients can make the data port hold: time, header count, sessions and handshake
-	 * rate, globally and per client address.
+	 * Limits on what clients can make the data port hold: time, header count, sessions
+	 * and handshake rate, globally and per client address.
 	 */
 	@NestedConfigurationProperty
 	private final Limits limits = new Limits();
 
 	/**
-	 * Where the client address comes from: the TCP peer, the PROXY protocol, or X-Forwarded-For from
-	 * trusted proxies.
+	 * Where the client address comes from: the TCP peer, the PROXY protocol, or
+	 * X-Forwarded-For from trusted proxies.
 	 */
 	@NestedConfigurationProperty
 	private final ClientAddressProperties clientAddress = new ClientAddressProperties();
@@ -79,13 +81,15 @@ public class PomeloGatewayProperties {
 	private final AccessLogProperties accessLog = new AccessLogProperties();
 
 	/**
-	 * Which WeChat mini-programs may connect, by the appid in their Referer. Off by default.
+	 * Which WeChat mini-programs may connect, by the appid in their Referer. Off by
+	 * default.
 	 */
 	@NestedConfigurationProperty
 	private final WeChatRefererProperties wechatReferer = new WeChatRefererProperties();
 
 	/**
-	 * Routes that follow the Pomelo cluster, from its master's server list. Off by default.
+	 * Routes that follow the Pomelo cluster, from its master's server list. Off by
+	 * default.
 	 */
 	@NestedConfigurationProperty
 	private final DiscoveryProperties discovery = new DiscoveryProperties();

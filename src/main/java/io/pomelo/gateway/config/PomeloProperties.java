@@ -3,8 +3,9 @@ package io.pomelo.gateway.config;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Pomelo-level observation: package and message headers are read in place from relayed frames to
- * count packages, kicks and handshake codes and to time requests by Pomelo route.
+ * Pomelo-level observation: package and message headers are read in place from relayed
+ * frames to count packages, kicks and handshake codes and to time requests by Pomelo
+ * route.
  */
 public class PomeloProperties {
 
@@ -14,26 +15,28 @@ public class PomeloProperties {
 	private boolean observe = true;
 
 	/**
-	 * Most distinct Pomelo routes tagged in request metrics; later routes are counted under '_other'.
+	 * Most distinct Pomelo routes tagged in request metrics; later routes are counted
+	 * under '_other'.
 	 */
 	private int maxRoutes = 200;
 
 	/**
-	 * Most requests per connection awaiting their response; beyond it the oldest is forgotten.
+	 * Most requests per connection awaiting their response; beyond it the oldest is
+	 * forgotten.
 	 */
 	private int maxInFlightRequests = 1024;
 
 	/**
-	 * Whether to inflate messages compressed with permessage-deflate to read their Pomelo headers.
-	 * Off, they are relayed and counted as opaque: inflating costs CPU for every compressed byte and
-	 * about 40 KB of native memory per direction of each compressed session (docs/metrics.md has the
-	 * measured figures).
+	 * Whether to inflate messages compressed with permessage-deflate to read their Pomelo
+	 * headers. Off, they are relayed and counted as opaque: inflating costs CPU for every
+	 * compressed byte and about 40 KB of native memory per direction of each compressed
+	 * session (docs/metrics.md has the measured figures).
 	 */
 	private boolean inflate = false;
 
 	/**
-	 * Most bytes one compressed message may inflate to; past it the observer stops inflating that
-	 * direction of the session, which bounds what a deflate bomb costs.
+	 * Most bytes one compressed message may inflate to; past it the observer stops
+	 * inflating that direction of the session, which bounds what a deflate bomb costs.
 	 */
 	private DataSize maxInflatedMessage = DataSize.ofMegabytes(1);
 

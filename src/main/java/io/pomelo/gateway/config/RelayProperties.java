@@ -24,35 +24,36 @@ public class RelayProperties {
 	private Duration handshakeTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * Default idle timeout; longer than Pomelo's own 90 s idle limit so that a silent gate
-	 * connection is never closed by the gateway first.
+	 * Default idle timeout; longer than Pomelo's own 90 s idle limit so that a silent
+	 * gate connection is never closed by the gateway first.
 	 */
 	private Duration idleTimeout = Duration.ofSeconds(120);
 
 	/**
-	 * On shutdown, time between refusing new upgrades and closing the remaining sessions with 1001;
-	 * keep it below the pod's termination grace period.
+	 * On shutdown, time between refusing new upgrades and closing the remaining sessions
+	 * with 1001; keep it below the pod's termination grace period.
 	 */
 	private Duration drainPeriod = Duration.ofSeconds(10);
 
 	/**
-	 * Time the gateway waits, after it sent or forwarded a close frame, for the close handshake to
-	 * finish before it closes both sockets itself.
+	 * Time the gateway waits, after it sent or forwarded a close frame, for the close
+	 * handshake to finish before it closes both sockets itself.
 	 */
 	private Duration closeGrace = Duration.ofSeconds(5);
 
 	/**
-	 * WebSocket extensions whose offer goes through to the backend, which then decides (RFC 6455 9.1).
-	 * The tunnel passes frames byte for byte, so an extension works end to end only if the gateway
-	 * knows how it uses the reserved bits: permessage-deflate (RFC 7692) sets RSV1 on the first frame
-	 * of a compressed message. Any other name here is forwarded, and its frames then fail as protocol
-	 * errors if they set a reserved bit.
+	 * WebSocket extensions whose offer goes through to the backend, which then decides
+	 * (RFC 6455 9.1). The tunnel passes frames byte for byte, so an extension works end
+	 * to end only if the gateway knows how it uses the reserved bits: permessage-deflate
+	 * (RFC 7692) sets RSV1 on the first frame of a compressed message. Any other name
+	 * here is forwarded, and its frames then fail as protocol errors if they set a
+	 * reserved bit.
 	 */
 	private List<String> extensions = new ArrayList<>(List.of("permessage-deflate"));
 
 	/**
-	 * How often sessions are checked against their idle timeout; a session closes at most this much
-	 * later than its timeout.
+	 * How often sessions are checked against their idle timeout; a session closes at most
+	 * this much later than its timeout.
 	 */
 	private Duration idleSweepPeriod = Duration.ofSeconds(1);
 
@@ -72,16 +73,18 @@ public class RelayProperties {
 	private boolean stripPrefix = true;
 
 	/**
-	 * Event loops (threads) that carry all network I/O. Defaults to the number of available
-	 * processors: one loop per core keeps each loop's batch of ready sockets large and its wake-ups
-	 * few, which measured cheaper per message than Reactor Netty's default of at least 4. Read once,
-	 * at startup; the JVM system property reactor.netty.ioWorkerCount, when set, wins.
+	 * Event loops (threads) that carry all network I/O. Defaults to the number of
+	 * available processors: one loop per core keeps each loop's batch of ready sockets
+	 * large and its wake-ups few, which measured cheaper per message than Reactor Netty's
+	 * default of at least 4. Read once, at startup; the JVM system property
+	 * reactor.netty.ioWorkerCount, when set, wins.
 	 */
 	private Integer eventLoops;
 
 	/**
-	 * Netty's buffer leak detection level: disabled, simple, advanced or paranoid. Read once, at
-	 * startup; the JVM system property io.netty.leakDetection.level, when set, wins.
+	 * Netty's buffer leak detection level: disabled, simple, advanced or paranoid. Read
+	 * once, at startup; the JVM system property io.netty.leakDetection.level, when set,
+	 * wins.
 	 */
 	private ResourceLeakDetector.Level leakDetection = ResourceLeakDetector.Level.DISABLED;
 

@@ -5,8 +5,8 @@ import java.time.Duration;
 import org.springframework.util.unit.DataSize;
 
 /**
- * What every kind of route has: an id, a path prefix and options where {@code null} means "use the
- * relay default".
+ * What every kind of route has: an id, a path prefix and options where {@code null} means
+ * "use the relay default".
  */
 public class RouteOptions {
 
@@ -26,7 +26,8 @@ public class RouteOptions {
 	private Boolean stripPrefix;
 
 	/**
-	 * Time without a frame in either direction after which the session is closed with 1001.
+	 * Time without a frame in either direction after which the session is closed with
+	 * 1001.
 	 */
 	private Duration idleTimeout;
 
@@ -36,7 +37,8 @@ public class RouteOptions {
 	private Integer maxConnections;
 
 	/**
-	 * Largest frame payload accepted from either side; a larger frame closes the session with 1009.
+	 * Largest frame payload accepted from either side; a larger frame closes the session
+	 * with 1009.
 	 */
 	private DataSize maxFramePayload;
 

@@ -27,15 +27,16 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * TLS session ticket keys shared by every replica, read from a file (a Kubernetes secret) and re-read
- * when it changes. With them a player who reconnects resumes its TLS session on whichever replica it
- * reaches, and a certificate reload does not invalidate every ticket; without them each TLS context
- * makes keys of its own.
+ * TLS session ticket keys shared by every replica, read from a file (a Kubernetes secret)
+ * and re-read when it changes. With them a player who reconnects resumes its TLS session
+ * on whichever replica it reaches, and a certificate reload does not invalidate every
+ * ticket; without them each TLS context makes keys of its own.
  * <p>
- * The file holds one key per line, base64 of 48 random bytes ({@code openssl rand -base64 48}): a
- * 16-byte name, a 16-byte HMAC secret and a 16-byte AES key. The first key encrypts new tickets; every
- * key decrypts. Rotation is therefore: add a new key as the first line, and drop the last one once every
- * replica has read the file for longer than a ticket lives.
+ * The file holds one key per line, base64 of 48 random bytes
+ * ({@code openssl rand -base64 48}): a 16-byte name, a 16-byte HMAC secret and a 16-byte
+ * AES key. The first key encrypts new tickets; every key decrypts. Rotation is therefore:
+ * add a new key as the first line, and drop the last one once every replica has read the
+ * file for longer than a ticket lives.
  */
 public final class SessionTicketKeys implements AutoCloseable {
 
@@ -63,7 +64,8 @@ public final class SessionTicketKeys implements AutoCloseable {
 
 	/**
 	 * Reads the file now, and again every {@code checkInterval}.
-	 * @throws IllegalStateException naming the property when the file cannot be read or holds no valid key
+	 * @throws IllegalStateException naming the property when the file cannot be read or
+	 * holds no valid key
 	 */
 	public SessionTicketKeys(Path file, Duration checkInterval) {
 		this.file = file;
@@ -94,9 +96,10 @@ public final class SessionTicketKeys implements AutoCloseable {
 	}
 
 	/**
-	 * Gives the engine's TLS context the current keys, unless it has them already. Called for every new
-	 * connection before its first read, so that its ClientHello meets them.
-	 * @return false when the engine is not OpenSSL's, whose tickets the JDK offers no way to key
+	 * Gives the engine's TLS context the current keys, unless it has them already. Called
+	 * for every new connection before its first read, so that its ClientHello meets them.
+	 * @return false when the engine is not OpenSSL's, whose tickets the JDK offers no way
+	 * to key
 	 */
 	public boolean applyTo(SSLEngine engine) {
 		if (!(engine.getSession().getSessionContext() instanceof OpenSslSessionContext context)) {
@@ -129,7 +132,8 @@ public final class SessionTicketKeys implements AutoCloseable {
 			logger.info("TLS session ticket keys reloaded from " + this.file + ": " + size() + " key(s)");
 		}
 		catch (IOException | IllegalArgumentException ex) {
-			// An operator's mistake, seen once per change of the file: keep the keys in use.
+			// An operator's mistake, seen once per change of the file: keep the keys in
+			// use.
 			logger.warn("TLS session ticket keys in " + this.file + " not reloaded, the previous keys stay: "
 					+ ex.getMessage());
 			this.loaded = new Loaded(current.keys(), safeDigest(), current.version());
@@ -166,7 +170,8 @@ public final class SessionTicketKeys implements AutoCloseable {
 				throw new IllegalArgumentException("line " + number + " is not base64");
 			}
 			if (key.length != KEY_BYTES) {
-				throw new IllegalArgumentException("line " + number + " holds " + key.length + " bytes, not " + KEY_BYTES);
+				throw new IllegalArgumentException(
+						"line " + number + " holds " + key.length + " bytes, not " + KEY_BYTES);
 			}
 			keys.add(new OpenSslSessionTicketKey(Arrays.copyOfRange(key, 0, 16), Arrays.copyOfRange(key, 16, 32),
 					Arrays.copyOfRange(key, 32, 48)));

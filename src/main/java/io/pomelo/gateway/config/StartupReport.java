@@ -14,8 +14,8 @@ import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteTable;
 
 /**
- * Logs, once the gateway is ready, which port it serves, whether TLS is on, and every route, so an
- * operator can check the result of a configuration change at a glance.
+ * Logs, once the gateway is ready, which port it serves, whether TLS is on, and every
+ * route, so an operator can check the result of a configuration change at a glance.
  */
 @Component
 class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
@@ -32,8 +32,8 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
 	}
 
 	/**
-	 * The transport Reactor Netty picks: io_uring, then epoll, then NIO. Looked up by name because the
-	 * native transports are runtime dependencies only.
+	 * The transport Reactor Netty picks: io_uring, then epoll, then NIO. Looked up by
+	 * name because the native transports are runtime dependencies only.
 	 */
 	static String transport() {
 		String[][] candidates = { { "io_uring", "io.netty.channel.uring.IoUring" },
@@ -60,8 +60,8 @@ class StartupReport implements ApplicationListener<ApplicationReadyEvent> {
 		}
 		else {
 			logger.warn("Data plane on port " + port + " WITHOUT TLS (ws:// only). WeChat mini-programs "
-					+ "require wss:// with a valid certificate: set " + PomeloGatewayProperties.PREFIX + ".tls.certificate and "
-					+ PomeloGatewayProperties.PREFIX + ".tls.private-key to your PEM files.");
+					+ "require wss:// with a valid certificate: set " + PomeloGatewayProperties.PREFIX
+					+ ".tls.certificate and " + PomeloGatewayProperties.PREFIX + ".tls.private-key to your PEM files.");
 		}
 		logger.info("Network I/O: " + transport() + ", " + System.getProperty("reactor.netty.ioWorkerCount", "default")
 				+ " event loop(s)");

@@ -11,8 +11,8 @@ public class StoreProperties {
 	public static final String TYPE = PomeloGatewayProperties.PREFIX + ".store.type";
 
 	/**
-	 * Store kind: 'file' (embedded default, one replica) or 'redis' (shared by every replica, using
-	 * spring.data.redis.*).
+	 * Store kind: 'file' (embedded default, one replica) or 'redis' (shared by every
+	 * replica, using spring.data.redis.*).
 	 */
 	private Type type = Type.FILE;
 
@@ -27,7 +27,8 @@ public class StoreProperties {
 	private String redisKey = "pomelo-gateway:routes";
 
 	/**
-	 * How often the 'redis' store is re-read in full, as a safety net for missed change events.
+	 * How often the 'redis' store is re-read in full, as a safety net for missed change
+	 * events.
 	 */
 	private Duration resyncPeriod = Duration.ofSeconds(30);
 

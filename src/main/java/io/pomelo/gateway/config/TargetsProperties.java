@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The target policy for dynamic routes. A target host must be listed by name in allow-hosts, or every
- * address it resolves to must fall in allow-cidrs; its port must be in allow-ports. Loopback and
- * link-local addresses (169.254.0.0/16, cloud metadata) are refused unless a CIDR lists them.
+ * The target policy for dynamic routes. A target host must be listed by name in
+ * allow-hosts, or every address it resolves to must fall in allow-cidrs; its port must be
+ * in allow-ports. Loopback and link-local addresses (169.254.0.0/16, cloud metadata) are
+ * refused unless a CIDR lists them.
  */
 public class TargetsProperties {
 

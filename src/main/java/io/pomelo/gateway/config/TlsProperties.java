@@ -4,13 +4,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * TLS on the data port. When both files are set the gateway registers them as the SSL bundle
- * {@code pomelo-data}, reloaded when the files change.
+ * TLS on the data port. When both files are set the gateway registers them as the SSL
+ * bundle {@code pomelo-data}, reloaded when the files change.
  */
 public class TlsProperties {
 
 	/**
-	 * PEM certificate chain, as in nginx's ssl_certificate (for example 'file:/etc/tls/tls.crt').
+	 * PEM certificate chain, as in nginx's ssl_certificate (for example
+	 * 'file:/etc/tls/tls.crt').
 	 */
 	private String certificate;
 
@@ -25,9 +26,10 @@ public class TlsProperties {
 	private String privateKeyPassword;
 
 	/**
-	 * File of TLS session ticket keys shared by every replica, one per line, each base64 of 48 random
-	 * bytes ('openssl rand -base64 48'); the first encrypts, all decrypt. Re-read when it changes. Unset:
-	 * each replica makes its own keys, and a player resumes only on the replica that served it.
+	 * File of TLS session ticket keys shared by every replica, one per line, each base64
+	 * of 48 random bytes ('openssl rand -base64 48'); the first encrypts, all decrypt.
+	 * Re-read when it changes. Unset: each replica makes its own keys, and a player
+	 * resumes only on the replica that served it.
 	 */
 	private Path sessionTicketKeys;
 

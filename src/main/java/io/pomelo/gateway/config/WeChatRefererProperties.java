@@ -4,14 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Which WeChat mini-programs may open sessions, read from the {@code Referer} that WeChat puts on a
- * mini-program's socket requests: {@code https://servicewechat.com/{appid}/{version}/page-frame.html}.
- * A filter against casual misuse, not authentication: any native client can send any header.
+ * Which WeChat mini-programs may open sessions, read from the {@code Referer} that WeChat
+ * puts on a mini-program's socket requests:
+ * {@code https://servicewechat.com/{appid}/{version}/page-frame.html}. A filter against
+ * casual misuse, not authentication: any native client can send any header.
  */
 public class WeChatRefererProperties {
 
 	/**
-	 * The mini-program appids allowed in. Empty turns the policy off: every client may connect.
+	 * The mini-program appids allowed in. Empty turns the policy off: every client may
+	 * connect.
 	 */
 	private List<String> appids = new ArrayList<>();
 

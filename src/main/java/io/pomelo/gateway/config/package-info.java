@@ -1,4 +1,5 @@
 /**
- * The typed configuration tree ({@code pomelo.gateway.*}) and how it maps onto Spring Boot's own keys.
+ * The typed configuration tree ({@code pomelo.gateway.*}) and how it maps onto Spring
+ * Boot's own keys.
  */
 package io.pomelo.gateway.config;

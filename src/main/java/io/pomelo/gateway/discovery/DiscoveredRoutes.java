@@ -18,10 +18,11 @@ import io.pomelo.gateway.route.RouteSource;
 import io.pomelo.gateway.route.RouteValidator;
 
 /**
- * Turns the servers a master reported into routes: one per server (its own prefix, its own target)
- * and one per server type, balanced round-robin over that type's servers. A server whose route would
- * be invalid, refused by the target policy, or collide with a route of another source is left out
- * and reported, never allowed to take over someone else's prefix.
+ * Turns the servers a master reported into routes: one per server (its own prefix, its
+ * own target) and one per server type, balanced round-robin over that type's servers. A
+ * server whose route would be invalid, refused by the target policy, or collide with a
+ * route of another source is left out and reported, never allowed to take over someone
+ * else's prefix.
  */
 final class DiscoveredRoutes {
 
@@ -47,7 +48,8 @@ final class DiscoveredRoutes {
 
 	/**
 	 * @param servers every discovered frontend server
-	 * @param beside the routes of the other sources, which discovery must not collide with
+	 * @param beside the routes of the other sources, which discovery must not collide
+	 * with
 	 */
 	Result build(Collection<DiscoveredServer> servers, List<GatewayRoute> beside) {
 		Set<String> takenIds = new HashSet<>();
@@ -87,7 +89,8 @@ final class DiscoveredRoutes {
 			problems.add(what + ": route " + id + " " + prefix + " is invalid: " + errors);
 		}
 		else if (takenIds.contains(id) || takenPrefixes.contains(prefix)) {
-			problems.add(what + ": route " + id + " " + prefix + " collides with a route from configuration or the store");
+			problems
+				.add(what + ": route " + id + " " + prefix + " collides with a route from configuration or the store");
 		}
 		else {
 			takenIds.add(id);

@@ -15,15 +15,16 @@ import io.pomelo.gateway.route.RouteTable;
 import io.pomelo.gateway.security.TargetPolicy;
 
 /**
- * Discovery from Pomelo masters, on with {@code pomelo.gateway.discovery.pomelo.enabled=true}.
+ * Discovery from Pomelo masters, on with
+ * {@code pomelo.gateway.discovery.pomelo.enabled=true}.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = DiscoveryProperties.POMELO + ".enabled", havingValue = "true")
 class DiscoveryConfiguration {
 
 	@Bean(destroyMethod = "close")
-	PomeloDiscovery pomeloDiscovery(PomeloGatewayProperties properties, RouteTable table, ObjectProvider<TargetPolicy> policy,
-			MeterRegistry meterRegistry) {
+	PomeloDiscovery pomeloDiscovery(PomeloGatewayProperties properties, RouteTable table,
+			ObjectProvider<TargetPolicy> policy, MeterRegistry meterRegistry) {
 		DiscoveryProperties.Pomelo pomelo = properties.getDiscovery().getPomelo();
 		if (pomelo.getMasters().isEmpty()) {
 			throw new IllegalStateException(DiscoveryProperties.POMELO + ".masters is empty: list the masters' "

@@ -7,8 +7,9 @@ import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
 /**
- * Whether every Pomelo master answered its last poll. Informational, outside the readiness group: a
- * gateway that lost its master still serves the routes it last saw, which is the point.
+ * Whether every Pomelo master answered its last poll. Informational, outside the
+ * readiness group: a gateway that lost its master still serves the routes it last saw,
+ * which is the point.
  */
 final class DiscoveryHealthIndicator extends AbstractHealthIndicator {
 

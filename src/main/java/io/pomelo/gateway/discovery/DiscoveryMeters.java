@@ -7,7 +7,8 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * What discovery did: logins and polls by result, servers seen, and when a poll last succeeded.
+ * What discovery did: logins and polls by result, servers seen, and when a poll last
+ * succeeded.
  */
 final class DiscoveryMeters {
 

@@ -34,18 +34,20 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One logged-in connection to a Pomelo master's admin console, the one {@code pomelo list} uses:
- * MQTT 3.1.1 framing over plain TCP, QoS 0 publishes only. Login is a publish on {@code register};
- * requests go out on {@code client} as {@code {reqId, moduleId, body}} and answers come back on
- * {@code client} as {@code {respId, error, body}}, often JSON encoded twice. A publish on
- * {@code client} without a {@code respId} is a notification from an admin module.
+ * One logged-in connection to a Pomelo master's admin console, the one
+ * {@code pomelo list} uses: MQTT 3.1.1 framing over plain TCP, QoS 0 publishes only.
+ * Login is a publish on {@code register}; requests go out on {@code client} as
+ * {@code {reqId, moduleId, body}} and answers come back on {@code client} as
+ * {@code {respId, error, body}}, often JSON encoded twice. A publish on {@code client}
+ * without a {@code respId} is a notification from an admin module.
  * <p>
- * Every wait is bounded by the caller's timeout, and a closed connection fails whatever waits on it,
- * so a master that hangs or vanishes never stalls discovery.
+ * Every wait is bounded by the caller's timeout, and a closed connection fails whatever
+ * waits on it, so a master that hangs or vanishes never stalls discovery.
  */
 final class MasterConsole implements AutoCloseable {
 
-	// The server list of a large cluster, with each server's start arguments, fits well within this.
+	// The server list of a large cluster, with each server's start arguments, fits well
+	// within this.
 	private static final int MAX_MESSAGE = 16 * 1024 * 1024;
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -74,10 +76,12 @@ final class MasterConsole implements AutoCloseable {
 
 	/**
 	 * Connects and logs in as a console client.
-	 * @param passwordMd5 the user's password as lowercase md5 hex, as the master compares it
-	 * @param notifications gets the body of every notification an admin module sends this client
-	 * @return the logged-in console, or a failure: {@link LoginRefusedException} when the master
-	 * refused the credentials
+	 * @param passwordMd5 the user's password as lowercase md5 hex, as the master compares
+	 * it
+	 * @param notifications gets the body of every notification an admin module sends this
+	 * client
+	 * @return the logged-in console, or a failure: {@link LoginRefusedException} when the
+	 * master refused the credentials
 	 */
 	static CompletableFuture<MasterConsole> open(EventLoopGroup group, String host, int port, String username,
 			String passwordMd5, Duration timeout, Consumer<JsonNode> notifications) {
@@ -95,7 +99,8 @@ final class MasterConsole implements AutoCloseable {
 		bootstrap.connect(host, port).addListener((connected) -> {
 			if (!connected.isSuccess()) {
 				result.completeExceptionally(new IllegalStateException(
-						"cannot connect to master " + address + ": " + connected.cause().getMessage(), connected.cause()));
+						"cannot connect to master " + address + ": " + connected.cause().getMessage(),
+						connected.cause()));
 				return;
 			}
 			Channel channel = ((io.netty.channel.ChannelFuture) connected).channel();
@@ -113,9 +118,11 @@ final class MasterConsole implements AutoCloseable {
 				}
 				else {
 					console.close();
-					result.completeExceptionally((failure instanceof TimeoutException)
-							? new IllegalStateException("master " + address + " did not answer the login within " + timeout)
-							: failure);
+					result.completeExceptionally(
+							(failure instanceof TimeoutException)
+									? new IllegalStateException(
+											"master " + address + " did not answer the login within " + timeout)
+									: failure);
 				}
 			});
 		});
@@ -127,21 +134,26 @@ final class MasterConsole implements AutoCloseable {
 		return this.channel.isActive();
 	}
 
-	/** The id this connection logged in with, which admin modules address notifications to. */
+	/**
+	 * The id this connection logged in with, which admin modules address notifications
+	 * to.
+	 */
 	String clientId() {
 		return this.clientId;
 	}
 
 	/**
 	 * Sends a request to an admin module and returns its answer's body.
-	 * @return the body, or a failure naming the module's error, the timeout or the closed connection
+	 * @return the body, or a failure naming the module's error, the timeout or the closed
+	 * connection
 	 */
 	CompletableFuture<JsonNode> request(String moduleId, Map<String, Object> body, Duration timeout) {
 		long id = this.requestIds.incrementAndGet();
 		CompletableFuture<JsonNode> answer = new CompletableFuture<>();
 		String because = this.closedBecause;
 		if (because != null || !this.channel.isActive()) {
-			answer.completeExceptionally(new IllegalStateException("connection to master " + this.address + " is closed"));
+			answer.completeExceptionally(
+					new IllegalStateException("connection to master " + this.address + " is closed"));
 			return answer;
 		}
 		this.pending.put(id, answer);
@@ -149,9 +161,11 @@ final class MasterConsole implements AutoCloseable {
 		this.channel.writeAndFlush(publish("client", payload));
 		return answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((value, failure) -> {
 			this.pending.remove(id);
-		}).exceptionallyCompose((failure) -> CompletableFuture.failedFuture((failure instanceof TimeoutException)
-				? new IllegalStateException("master " + this.address + " did not answer " + moduleId + " within " + timeout)
-				: failure));
+		})
+			.exceptionallyCompose((failure) -> CompletableFuture.failedFuture((failure instanceof TimeoutException)
+					? new IllegalStateException(
+							"master " + this.address + " did not answer " + moduleId + " within " + timeout)
+					: failure));
 	}
 
 	@Override
@@ -218,7 +232,8 @@ final class MasterConsole implements AutoCloseable {
 			}
 			else if (message instanceof MqttConnAckMessage ack) {
 				if (ack.variableHeader().connectReturnCode() != MqttConnectReturnCode.CONNECTION_ACCEPTED) {
-					fail("master " + address + " refused the MQTT connection: " + ack.variableHeader().connectReturnCode());
+					fail("master " + address + " refused the MQTT connection: "
+							+ ack.variableHeader().connectReturnCode());
 					ctx.close();
 					return;
 				}
@@ -246,8 +261,9 @@ final class MasterConsole implements AutoCloseable {
 					login.complete(null);
 				}
 				else {
-					login.completeExceptionally(new LoginRefusedException("master " + address + " refused the login of user '"
-							+ this.username + "': " + message.path("msg").asString("no reason given")));
+					login.completeExceptionally(
+							new LoginRefusedException("master " + address + " refused the login of user '"
+									+ this.username + "': " + message.path("msg").asString("no reason given")));
 				}
 			}
 			else if ("client".equals(topic)) {
@@ -262,8 +278,8 @@ final class MasterConsole implements AutoCloseable {
 				}
 				JsonNode error = message.get("error");
 				if (error != null && !error.isNull()) {
-					answer.completeExceptionally(new IllegalStateException("master " + address + " answered with an error: "
-							+ (error.isString() ? error.asString() : error.toString())));
+					answer.completeExceptionally(new IllegalStateException("master " + address
+							+ " answered with an error: " + (error.isString() ? error.asString() : error.toString())));
 				}
 				else {
 					answer.complete(unwrap(message.path("body")));

@@ -34,19 +34,21 @@ import io.pomelo.gateway.route.RouteSource;
 import io.pomelo.gateway.route.RouteTable;
 
 /**
- * Follows the frontend servers of one or more Pomelo clusters through their masters' admin consoles
- * and keeps the route table's discovered routes in step with them.
+ * Follows the frontend servers of one or more Pomelo clusters through their masters'
+ * admin consoles and keeps the route table's discovered routes in step with them.
  * <p>
- * Every poll interval it asks each master for its servers. With the gateway's admin module installed
- * in the Pomelo app ({@code gatewayDiscovery}), one request returns every server with its start
- * arguments and the module also announces servers as they come and go, which triggers a poll at once.
- * Without it, discovery uses what every Pomelo master has: {@code __console__ list} for the servers and
- * {@code watchServer get curServer} for the client port of each server it has not seen before (by id
- * and pid), so that a steady cluster costs one request per poll.
+ * Every poll interval it asks each master for its servers. With the gateway's admin
+ * module installed in the Pomelo app ({@code gatewayDiscovery}), one request returns
+ * every server with its start arguments and the module also announces servers as they
+ * come and go, which triggers a poll at once. Without it, discovery uses what every
+ * Pomelo master has: {@code __console__ list} for the servers and
+ * {@code watchServer get curServer} for the client port of each server it has not seen
+ * before (by id and pid), so that a steady cluster costs one request per poll.
  * <p>
- * A master that cannot be reached, or refuses the login, keeps its last known servers: the table is
- * never emptied because discovery failed, only because a master said a server is gone. All work runs
- * on one thread of its own; network I/O runs on one Netty event loop of its own.
+ * A master that cannot be reached, or refuses the login, keeps its last known servers:
+ * the table is never emptied because discovery failed, only because a master said a
+ * server is gone. All work runs on one thread of its own; network I/O runs on one Netty
+ * event loop of its own.
  */
 public final class PomeloDiscovery implements AutoCloseable {
 
@@ -64,8 +66,8 @@ public final class PomeloDiscovery implements AutoCloseable {
 
 	private final List<Master> masters = new ArrayList<>();
 
-	private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("pomelo-discovery-io", true),
-			NioIoHandler.newFactory());
+	private final EventLoopGroup io = new MultiThreadIoEventLoopGroup(1,
+			new DefaultThreadFactory("pomelo-discovery-io", true), NioIoHandler.newFactory());
 
 	private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor((task) -> {
 		Thread thread = new Thread(task, "pomelo-discovery");
@@ -80,7 +82,8 @@ public final class PomeloDiscovery implements AutoCloseable {
 
 	private volatile List<String> problems = List.of();
 
-	PomeloDiscovery(DiscoveryProperties.Pomelo properties, RouteTable table, DiscoveredRoutes routes, DiscoveryMeters meters) {
+	PomeloDiscovery(DiscoveryProperties.Pomelo properties, RouteTable table, DiscoveredRoutes routes,
+			DiscoveryMeters meters) {
 		this.properties = properties;
 		this.table = table;
 		this.routes = routes;
@@ -96,7 +99,9 @@ public final class PomeloDiscovery implements AutoCloseable {
 		this.worker.scheduleWithFixedDelay(this::pollSafely, 0, period, TimeUnit.MILLISECONDS);
 	}
 
-	/** The state of each master, for health: address, servers, last success, last error. */
+	/**
+	 * The state of each master, for health: address, servers, last success, last error.
+	 */
 	List<MasterStatus> status() {
 		return this.masters.stream().map(Master::status).toList();
 	}
@@ -149,7 +154,8 @@ public final class PomeloDiscovery implements AutoCloseable {
 		for (Master master : this.masters) {
 			master.servers.forEach(all::putIfAbsent);
 		}
-		DiscoveredRoutes.Result result = this.routes.build(all.values(), this.table.routesBeside(RouteSource.DISCOVERY));
+		DiscoveredRoutes.Result result = this.routes.build(all.values(),
+				this.table.routesBeside(RouteSource.DISCOVERY));
 		this.meters.servers(all.size());
 		if (!result.problems().equals(this.problems)) {
 			result.problems().forEach((problem) -> logger.warn("Pomelo discovery leaves out " + problem));
@@ -162,7 +168,8 @@ public final class PomeloDiscovery implements AutoCloseable {
 				logger.info("Pomelo discovery serves " + describe(result.routes()));
 			}
 			catch (IllegalArgumentException ex) {
-				// A route of another source appeared between build and replace; the next poll sorts it out.
+				// A route of another source appeared between build and replace; the next
+				// poll sorts it out.
 				logger.warn("Pomelo discovery could not apply its routes: " + ex.getMessage());
 			}
 		}
@@ -173,22 +180,28 @@ public final class PomeloDiscovery implements AutoCloseable {
 	}
 
 	private static String describe(List<GatewayRoute> routes) {
-		return routes.stream().map((route) -> route.id() + " " + route.prefix() + " -> " + route.targets()).toList().toString();
+		return routes.stream()
+			.map((route) -> route.id() + " " + route.prefix() + " -> " + route.targets())
+			.toList()
+			.toString();
 	}
 
 	private String passwordMd5() {
 		String password = this.properties.getPassword();
 		if (this.properties.getPasswordFile() != null) {
 			try {
-				password = StreamUtils.copyToString(this.properties.getPasswordFile().getInputStream(), StandardCharsets.UTF_8)
+				password = StreamUtils
+					.copyToString(this.properties.getPasswordFile().getInputStream(), StandardCharsets.UTF_8)
 					.trim();
 			}
 			catch (IOException ex) {
-				throw new IllegalStateException("cannot read pomelo.gateway.discovery.pomelo.password-file: " + ex.getMessage(), ex);
+				throw new IllegalStateException(
+						"cannot read " + DiscoveryProperties.POMELO + ".password-file: " + ex.getMessage(), ex);
 			}
 		}
 		try {
-			byte[] digest = MessageDigest.getInstance("MD5").digest(((password != null) ? password : "").getBytes(StandardCharsets.UTF_8));
+			byte[] digest = MessageDigest.getInstance("MD5")
+				.digest(((password != null) ? password : "").getBytes(StandardCharsets.UTF_8));
 			return HexFormat.of().formatHex(digest);
 		}
 		catch (NoSuchAlgorithmException ex) {
@@ -196,7 +209,9 @@ public final class PomeloDiscovery implements AutoCloseable {
 		}
 	}
 
-	/** One master: its connection, the servers it last reported, and what went wrong last. */
+	/**
+	 * One master: its connection, the servers it last reported, and what went wrong last.
+	 */
 	private final class Master {
 
 		private final String address;
@@ -212,7 +227,8 @@ public final class PomeloDiscovery implements AutoCloseable {
 
 		private volatile Map<String, DiscoveredServer> servers = Map.of();
 
-		// Start arguments of servers already seen, by id and pid: they do not change while a process lives.
+		// Start arguments of servers already seen, by id and pid: they do not change
+		// while a process lives.
 		private final Map<String, DiscoveredServer> known = new LinkedHashMap<>();
 
 		private volatile Instant lastSuccess;
@@ -267,8 +283,10 @@ public final class PomeloDiscovery implements AutoCloseable {
 			disconnect();
 			Duration timeout = PomeloDiscovery.this.properties.getRequestTimeout();
 			try {
-				this.console = await(MasterConsole.open(PomeloDiscovery.this.io, this.host, this.port,
-						PomeloDiscovery.this.properties.getUsername(), passwordMd5(), timeout, this::notified), timeout);
+				this.console = await(
+						MasterConsole.open(PomeloDiscovery.this.io, this.host, this.port,
+								PomeloDiscovery.this.properties.getUsername(), passwordMd5(), timeout, this::notified),
+						timeout);
 				PomeloDiscovery.this.meters.login(true);
 			}
 			catch (RuntimeException ex) {
@@ -278,7 +296,10 @@ public final class PomeloDiscovery implements AutoCloseable {
 			this.module = subscribe();
 		}
 
-		/** Whether the master has the gateway's module; if so, this connection gets its change events. */
+		/**
+		 * Whether the master has the gateway's module; if so, this connection gets its
+		 * change events.
+		 */
 		private boolean subscribe() {
 			try {
 				request(MODULE, Map.of("action", "subscribe", "clientId", this.console.clientId()));
@@ -299,7 +320,8 @@ public final class PomeloDiscovery implements AutoCloseable {
 			JsonNode answer = request(MODULE, Map.of("action", "servers"));
 			Map<String, DiscoveredServer> servers = new LinkedHashMap<>();
 			for (JsonNode info : answer.path("servers")) {
-				DiscoveredServer server = frontend(info, info.path("id").asString(""), info.path("pid").asLong(0));
+				DiscoveredServer server = DiscoveredServer.frontend(info, info.path("id").asString(""),
+						info.path("pid").asLong(0), PomeloDiscovery.this.properties.getServerTypes());
 				if (server != null) {
 					servers.put(server.id(), server);
 				}
@@ -318,7 +340,7 @@ public final class PomeloDiscovery implements AutoCloseable {
 				DiscoveredServer server = this.known.get(key);
 				if (server == null && !this.known.containsKey(key)) {
 					JsonNode info = request("watchServer", Map.of("comd", "get", "context", id, "param", "curServer"));
-					server = frontend(info, id, pid);
+					server = DiscoveredServer.frontend(info, id, pid, PomeloDiscovery.this.properties.getServerTypes());
 				}
 				known.put(key, server);
 				if (server != null) {
@@ -328,23 +350,6 @@ public final class PomeloDiscovery implements AutoCloseable {
 			this.known.clear();
 			this.known.putAll(known);
 			return servers;
-		}
-
-		/** The server, if it is a frontend of a wanted type with a client port; else {@code null}. */
-		private DiscoveredServer frontend(JsonNode info, String id, long pid) {
-			boolean frontend = info.path("frontend").asBoolean(false) || "true".equals(info.path("frontend").asString(""));
-			int clientPort = info.path("clientPort").asInt(0);
-			String type = info.path("serverType").asString("");
-			String host = info.path("clientHost").asString("");
-			if (host.isEmpty()) {
-				host = info.path("host").asString("");
-			}
-			List<String> types = PomeloDiscovery.this.properties.getServerTypes();
-			if (!frontend || clientPort <= 0 || clientPort > 65535 || id.isEmpty() || type.isEmpty() || host.isEmpty()
-					|| (!types.isEmpty() && !types.contains(type))) {
-				return null;
-			}
-			return new DiscoveredServer(id, type, host, clientPort, pid);
 		}
 
 		private JsonNode request(String moduleId, Map<String, Object> body) {
@@ -362,11 +367,13 @@ public final class PomeloDiscovery implements AutoCloseable {
 
 		private <T> T await(java.util.concurrent.CompletableFuture<T> future, Duration timeout) {
 			try {
-				// The future has its own timeout; this one only guards against a bug leaving it open.
+				// The future has its own timeout; this one only guards against a bug
+				// leaving it open.
 				return future.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS);
 			}
 			catch (ExecutionException ex) {
-				throw (ex.getCause() instanceof RuntimeException runtime) ? runtime : new IllegalStateException(ex.getCause());
+				throw (ex.getCause() instanceof RuntimeException runtime) ? runtime
+						: new IllegalStateException(ex.getCause());
 			}
 			catch (TimeoutException ex) {
 				future.cancel(true);

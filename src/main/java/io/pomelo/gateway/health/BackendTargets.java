@@ -7,11 +7,15 @@ import java.util.List;
 import io.pomelo.gateway.route.GatewayRoute;
 
 /**
- * The host and port pairs a route's handshakes can reach, as far as a health check should look.
+ * The host and port pairs a route's handshakes can reach, as far as a health check should
+ * look.
  */
 final class BackendTargets {
 
-	/** A port-addressed route with more ports than this is not probed: it would be a port scan. */
+	/**
+	 * A port-addressed route with more ports than this is not probed: it would be a port
+	 * scan.
+	 */
 	static final int MAX_PORTS_PROBED = 16;
 
 	private BackendTargets() {

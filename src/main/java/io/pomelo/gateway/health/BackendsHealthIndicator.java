@@ -23,13 +23,14 @@ import io.pomelo.gateway.route.RouteSnapshot;
 import io.pomelo.gateway.route.RouteTable;
 
 /**
- * Whether each route's backends accept a TCP connection. A route is UP when at least one of its
- * targets does. It is informational: it is not in the readiness group, because a gateway whose
- * backends are down should still answer clients with a clear 502 rather than vanish from its Service.
+ * Whether each route's backends accept a TCP connection. A route is UP when at least one
+ * of its targets does. It is informational: it is not in the readiness group, because a
+ * gateway whose backends are down should still answer clients with a clear 502 rather
+ * than vanish from its Service.
  * <p>
- * The result is cached for {@code ttl} (and until the route table changes), so probes and scrapes that
- * poll health never fan out to every backend on each call; every endpoint is probed once per refresh
- * even when several routes share it.
+ * The result is cached for {@code ttl} (and until the route table changes), so probes and
+ * scrapes that poll health never fan out to every backend on each call; every endpoint is
+ * probed once per refresh even when several routes share it.
  */
 final class BackendsHealthIndicator extends AbstractReactiveHealthIndicator {
 
@@ -53,7 +54,8 @@ final class BackendsHealthIndicator extends AbstractReactiveHealthIndicator {
 		RouteSnapshot snapshot = this.routes.current();
 		long now = System.nanoTime();
 		Cached cached = this.cached;
-		if (cached == null || cached.generation != snapshot.generation() || now - cached.startedNanos > this.ttl.toNanos()) {
+		if (cached == null || cached.generation != snapshot.generation()
+				|| now - cached.startedNanos > this.ttl.toNanos()) {
 			synchronized (this) {
 				cached = this.cached;
 				if (cached == null || cached.generation != snapshot.generation()
@@ -85,7 +87,8 @@ final class BackendsHealthIndicator extends AbstractReactiveHealthIndicator {
 	 */
 	private String probe(HostPort endpoint) {
 		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()), (int) this.connectTimeout.toMillis());
+			socket.connect(new InetSocketAddress(endpoint.host(), endpoint.port()),
+					(int) this.connectTimeout.toMillis());
 			return "reachable";
 		}
 		catch (IOException ex) {

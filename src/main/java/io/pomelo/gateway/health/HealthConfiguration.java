@@ -10,13 +10,15 @@ import org.springframework.context.annotation.Configuration;
 import io.pomelo.gateway.route.RouteTable;
 
 /**
- * The gateway's health contributors: {@code routes} (in the readiness group, see application.yml) and
- * {@code backends} (informational, off with {@code management.health.backends.enabled=false}).
+ * The gateway's health contributors: {@code routes} (in the readiness group, see
+ * application.yml) and {@code backends} (informational, off with
+ * {@code management.health.backends.enabled=false}).
  */
 @Configuration(proxyBeanMethods = false)
 class HealthConfiguration {
 
-	// Often enough to be useful on a dashboard; rare enough that probing never loads a backend.
+	// Often enough to be useful on a dashboard; rare enough that probing never loads a
+	// backend.
 	private static final Duration BACKENDS_TTL = Duration.ofSeconds(10);
 
 	private static final Duration BACKENDS_CONNECT_TIMEOUT = Duration.ofSeconds(1);

@@ -5,10 +5,10 @@ import org.springframework.boot.availability.ReadinessState;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Flips the readiness probe, for the drain: while traffic is refused, the {@code readiness} group
- * answers 503 and Kubernetes takes the pod out of its Service, and live sessions carry on until they
- * are closed. It uses Spring Boot's own {@link AvailabilityChangeEvent}, the state that start-up and
- * context close also drive.
+ * Flips the readiness probe, for the drain: while traffic is refused, the
+ * {@code readiness} group answers 503 and Kubernetes takes the pod out of its Service,
+ * and live sessions carry on until they are closed. It uses Spring Boot's own
+ * {@link AvailabilityChangeEvent}, the state that start-up and context close also drive.
  */
 public class Readiness {
 

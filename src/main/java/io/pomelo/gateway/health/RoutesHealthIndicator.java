@@ -7,9 +7,9 @@ import io.pomelo.gateway.route.RouteSnapshot;
 import io.pomelo.gateway.route.RouteTable;
 
 /**
- * The route table, in the readiness group: a gateway without its routes would answer every player
- * with 404. Routes from configuration load before the context starts; a route store that loads later
- * must keep this DOWN until its first load.
+ * The route table, in the readiness group: a gateway without its routes would answer
+ * every player with 404. Routes from configuration load before the context starts; a
+ * route store that loads later must keep this DOWN until its first load.
  */
 final class RoutesHealthIndicator extends AbstractHealthIndicator {
 

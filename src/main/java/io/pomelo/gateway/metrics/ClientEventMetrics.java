@@ -12,9 +12,10 @@ import io.pomelo.gateway.admission.ClientEvent;
 import io.pomelo.gateway.admission.ClientEvents;
 
 /**
- * Counts what clients cause before they have a session (connections refused at accept, timeouts, TLS
- * failures, resets, early closes), with every counter registered up front so that counting one costs
- * an array lookup and an add. Also shows what admission holds now.
+ * Counts what clients cause before they have a session (connections refused at accept,
+ * timeouts, TLS failures, resets, early closes), with every counter registered up front
+ * so that counting one costs an array lookup and an add. Also shows what admission holds
+ * now.
  */
 final class ClientEventMetrics implements ClientEvents {
 
@@ -22,10 +23,11 @@ final class ClientEventMetrics implements ClientEvents {
 
 	ClientEventMetrics(MeterRegistry meters, AdmissionControl admission) {
 		for (ClientEvent event : ClientEvent.values()) {
-			this.counters.put(event, Counter.builder(event.meter())
-				.description(description(event.meter()))
-				.tag(event.tagKey(), event.tagValue())
-				.register(meters));
+			this.counters.put(event,
+					Counter.builder(event.meter())
+						.description(description(event.meter()))
+						.tag(event.tagKey(), event.tagValue())
+						.register(meters));
 		}
 		Gauge.builder("pomelo.gateway.connections.pending", admission, AdmissionControl::pendingConnections)
 			.description("Client connections still in the PROXY header, TLS or their upgrade request")

@@ -24,18 +24,19 @@ import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteTable;
 
 /**
- * The connection meters of every route, fed by the session registry. A route's meters appear when it
- * enters the route table or first opens a session. Its active-connections gauge goes when the route
- * has left the table and its last session has closed, and comes back with the route, so routes that
- * come and go leave no stale gauge. Counters stay: removing one would look like a reset to Prometheus.
+ * The connection meters of every route, fed by the session registry. A route's meters
+ * appear when it enters the route table or first opens a session. Its active-connections
+ * gauge goes when the route has left the table and its last session has closed, and comes
+ * back with the route, so routes that come and go leave no stale gauge. Counters stay:
+ * removing one would look like a reset to Prometheus.
  */
 final class ConnectionMetrics implements SessionListener, ApplicationListener<RefreshRoutesEvent> {
 
 	// Session lengths run from seconds (a gate lookup) to hours (a player's evening).
 	private static final Duration[] DURATION_BUCKETS = { Duration.ofSeconds(1), Duration.ofSeconds(5),
 			Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
-			Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4),
-			Duration.ofHours(8), Duration.ofHours(24) };
+			Duration.ofMinutes(30), Duration.ofHours(1), Duration.ofHours(2), Duration.ofHours(4), Duration.ofHours(8),
+			Duration.ofHours(24) };
 
 	private final MeterRegistry meters;
 
@@ -99,8 +100,8 @@ final class ConnectionMetrics implements SessionListener, ApplicationListener<Re
 	}
 
 	/**
-	 * Gives every route in the table its meters and retires the gauge of every route that has left the
-	 * table and has no live session.
+	 * Gives every route in the table its meters and retires the gauge of every route that
+	 * has left the table and has no live session.
 	 */
 	synchronized void sync() {
 		Set<String> wanted = new HashSet<>();

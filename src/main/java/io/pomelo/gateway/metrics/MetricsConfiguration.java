@@ -10,8 +10,8 @@ import io.pomelo.gateway.relay.SessionRegistry;
 import io.pomelo.gateway.route.RouteTable;
 
 /**
- * Registers the connection meters as a listener of the session registry, and the meters of what clients
- * cause before they have a session.
+ * Registers the connection meters as a listener of the session registry, and the meters
+ * of what clients cause before they have a session.
  */
 @Configuration(proxyBeanMethods = false)
 class MetricsConfiguration {

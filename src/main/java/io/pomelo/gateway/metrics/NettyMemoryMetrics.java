@@ -8,9 +8,9 @@ import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 
 /**
- * Memory held by Netty's default buffer allocator, which the data port's sockets read into and write
- * from. It is not in the JVM's heap figures, and the JVM's direct-buffer gauge misses it too, so a leak
- * or an unbounded backlog would be invisible without it.
+ * Memory held by Netty's default buffer allocator, which the data port's sockets read
+ * into and write from. It is not in the JVM's heap figures, and the JVM's direct-buffer
+ * gauge misses it too, so a leak or an unbounded backlog would be invisible without it.
  */
 final class NettyMemoryMetrics implements MeterBinder {
 

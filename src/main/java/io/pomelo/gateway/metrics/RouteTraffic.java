@@ -6,10 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.pomelo.gateway.relay.RelaySession;
 
 /**
- * Frames and bytes of one route, read from the sessions' own counters rather than counted again per
- * frame: the totals of closed sessions plus the current counters of live ones. Reading and closing
- * share one lock, so a session moves from live to closed atomically and the sums never go backwards,
- * which Prometheus would take for a counter reset.
+ * Frames and bytes of one route, read from the sessions' own counters rather than counted
+ * again per frame: the totals of closed sessions plus the current counters of live ones.
+ * Reading and closing share one lock, so a session moves from live to closed atomically
+ * and the sums never go backwards, which Prometheus would take for a counter reset.
  */
 final class RouteTraffic {
 

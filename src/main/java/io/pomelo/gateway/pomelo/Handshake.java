@@ -28,7 +28,8 @@ public final class Handshake {
 	}
 
 	/**
-	 * A client handshake body: {@code {"sys":{"type":..,"version":..,"rsa":{}},"user":{..}}}.
+	 * A client handshake body:
+	 * {@code {"sys":{"type":..,"version":..,"rsa":{}},"user":{..}}}.
 	 */
 	public static byte[] clientHello(String type, String version, Map<String, ?> user) {
 		ObjectNode root = JSON.createObjectNode();
@@ -73,7 +74,8 @@ public final class Handshake {
 	 *
 	 * @param code 200 when accepted, 500 or 501 when refused
 	 * @param heartbeatSeconds the heartbeat interval, 0 when heartbeats are off
-	 * @param dict the route dictionary, route to code; empty when the server does not use one
+	 * @param dict the route dictionary, route to code; empty when the server does not use
+	 * one
 	 * @param useDict whether the server compresses routes with the dictionary
 	 * @param useProto whether the server encodes bodies with protobuf
 	 */

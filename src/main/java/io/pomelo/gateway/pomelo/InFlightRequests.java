@@ -3,14 +3,14 @@ package io.pomelo.gateway.pomelo;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The requests of one connection that await their response: message id to start time and the timer
- * of the request's route. An open-addressing table of primitive ids, so remembering a request neither
- * boxes its id nor allocates an entry. Not thread-safe: both directions of a session run on one event
- * loop.
+ * The requests of one connection that await their response: message id to start time and
+ * the timer of the request's route. An open-addressing table of primitive ids, so
+ * remembering a request neither boxes its id nor allocates an entry. Not thread-safe:
+ * both directions of a session run on one event loop.
  * <p>
- * It holds at most {@code max} requests. A client that never sees its responses (Pomelo drops the
- * response to a request that arrives after a kick, say) would otherwise grow it without end, so the
- * oldest request is forgotten to make room.
+ * It holds at most {@code max} requests. A client that never sees its responses (Pomelo
+ * drops the response to a request that arrives after a kick, say) would otherwise grow it
+ * without end, so the oldest request is forgotten to make room.
  */
 final class InFlightRequests {
 
@@ -36,7 +36,8 @@ final class InFlightRequests {
 
 	/**
 	 * Remembers a request; a repeated id replaces the earlier request.
-	 * @return how many requests were forgotten to make room or by the replacement (0 or 1)
+	 * @return how many requests were forgotten to make room or by the replacement (0 or
+	 * 1)
 	 */
 	int put(long id, long startNanos, Timer timer) {
 		int forgotten = 0;
@@ -59,7 +60,8 @@ final class InFlightRequests {
 
 	/**
 	 * Finds the request with this id.
-	 * @return its slot, or -1; read it with {@link #startAt} and {@link #timerAt}, then {@link #deleteAt}
+	 * @return its slot, or -1; read it with {@link #startAt} and {@link #timerAt}, then
+	 * {@link #deleteAt}
 	 */
 	int indexOf(long id) {
 		if (this.size == 0) {
@@ -90,7 +92,8 @@ final class InFlightRequests {
 		int hole = slot;
 		for (int j = (hole + 1) & mask; this.timers[j] != null; j = (j + 1) & mask) {
 			int home = hash(this.ids[j]) & mask;
-			// The entry at j may fill the hole unless its home lies cyclically in (hole, j].
+			// The entry at j may fill the hole unless its home lies cyclically in (hole,
+			// j].
 			boolean stays = (hole <= j) ? (hole < home && home <= j) : (hole < home || home <= j);
 			if (!stays) {
 				this.ids[hole] = this.ids[j];
@@ -153,7 +156,8 @@ final class InFlightRequests {
 	}
 
 	private static int hash(long id) {
-		// Pomelo ids count up from 1; spread them so neighbours do not form one long probe chain.
+		// Pomelo ids count up from 1; spread them so neighbours do not form one long
+		// probe chain.
 		long h = id * 0x9E3779B97F4A7C15L;
 		return (int) (h ^ (h >>> 32));
 	}

@@ -12,28 +12,32 @@ import io.pomelo.gateway.relay.Direction;
 import io.pomelo.gateway.relay.FramePayload;
 
 /**
- * Inflates the permessage-deflate messages (RFC 7692) of one direction of one session, so that the
- * Pomelo headers inside them can be read. The relay still forwards the compressed bytes as they came:
- * this is a copy for reading only.
+ * Inflates the permessage-deflate messages (RFC 7692) of one direction of one session, so
+ * that the Pomelo headers inside them can be read. The relay still forwards the
+ * compressed bytes as they came: this is a copy for reading only.
  * <p>
- * Unless the peers agreed on {@code *_no_context_takeover}, each message is compressed against the
- * ones before it, so every byte of every message must be inflated to keep the window right, not only
- * the few header bytes the observer reads. That is why this costs CPU per byte and a zlib state (about
- * 40 KB outside the heap, once the first compressed message comes) per direction, and why it is an
- * option ({@code pomelo.gateway.pomelo.inflate}) and off by default.
+ * Unless the peers agreed on {@code *_no_context_takeover}, each message is compressed
+ * against the ones before it, so every byte of every message must be inflated to keep the
+ * window right, not only the few header bytes the observer reads. That is why this costs
+ * CPU per byte and a zlib state (about 40 KB outside the heap, once the first compressed
+ * message comes) per direction, and why it is an option
+ * ({@code pomelo.gateway.pomelo.inflate}) and off by default.
  * <p>
- * A peer may send a deflate bomb: a message that inflates a thousandfold. A message that inflates past
- * {@code maxMessage} makes this direction give up for the rest of the session (its context is lost
- * once output is skipped), so a hostile peer buys at most one bounded inflate per session.
+ * A peer may send a deflate bomb: a message that inflates a thousandfold. A message that
+ * inflates past {@code maxMessage} makes this direction give up for the rest of the
+ * session (its context is lost once output is skipped), so a hostile peer buys at most
+ * one bounded inflate per session.
  */
 final class MessageInflater {
 
-	// RFC 7692 7.2.2: the sender removed this empty stored block from the end of every message.
+	// RFC 7692 7.2.2: the sender removed this empty stored block from the end of every
+	// message.
 	private static final byte[] TAIL = { 0x00, 0x00, (byte) 0xFF, (byte) 0xFF };
 
 	private static final int CHUNK = 8 * 1024;
 
-	// Scratch space, one per event loop thread: the inflated bytes are read before the next call.
+	// Scratch space, one per event loop thread: the inflated bytes are read before the
+	// next call.
 	private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
 	private final boolean resetEachMessage;
@@ -47,8 +51,10 @@ final class MessageInflater {
 	private boolean gaveUp;
 
 	/**
-	 * @param resetEachMessage the sender compresses each message on its own ({@code *_no_context_takeover})
-	 * @param maxMessage most bytes one message may inflate to before this direction gives up
+	 * @param resetEachMessage the sender compresses each message on its own
+	 * ({@code *_no_context_takeover})
+	 * @param maxMessage most bytes one message may inflate to before this direction gives
+	 * up
 	 */
 	MessageInflater(boolean resetEachMessage, long maxMessage) {
 		this.resetEachMessage = resetEachMessage;
@@ -61,9 +67,10 @@ final class MessageInflater {
 	}
 
 	/**
-	 * Whether the negotiated permessage-deflate parameters make the sender of this direction compress
-	 * every message on its own: {@code server_no_context_takeover} for what the backend sends (down),
-	 * {@code client_no_context_takeover} for what the client sends (up).
+	 * Whether the negotiated permessage-deflate parameters make the sender of this
+	 * direction compress every message on its own: {@code server_no_context_takeover} for
+	 * what the backend sends (down), {@code client_no_context_takeover} for what the
+	 * client sends (up).
 	 */
 	static boolean noContextTakeover(String extensions, Direction direction) {
 		if (extensions == null) {
@@ -86,14 +93,16 @@ final class MessageInflater {
 		return false;
 	}
 
-	/** Whether this direction stopped inflating: a bomb, or bytes that are not deflate. */
+	/**
+	 * Whether this direction stopped inflating: a bomb, or bytes that are not deflate.
+	 */
 	boolean gaveUp() {
 		return this.gaveUp;
 	}
 
 	/**
-	 * Inflates the next compressed bytes of the current message and hands the result to {@code sink} in
-	 * pieces, each valid only during its call.
+	 * Inflates the next compressed bytes of the current message and hands the result to
+	 * {@code sink} in pieces, each valid only during its call.
 	 * @return {@code false} when this direction gave up, now or before
 	 */
 	boolean inflate(FramePayload compressed, Consumer<FramePayload> sink) {
@@ -114,8 +123,8 @@ final class MessageInflater {
 	}
 
 	/**
-	 * The current message ended: inflates the tail the sender removed, so that the last bytes come out
-	 * and the next message starts on a block boundary.
+	 * The current message ended: inflates the tail the sender removed, so that the last
+	 * bytes come out and the next message starts on a block boundary.
 	 * @return {@code false} when this direction gave up
 	 */
 	boolean endMessage(Consumer<FramePayload> sink) {
@@ -124,7 +133,8 @@ final class MessageInflater {
 		}
 		boolean ok = run(TAIL, TAIL.length, SCRATCH.get(), sink);
 		this.messageBytes = 0;
-		// A final block (BFINAL) ends the sender's deflate stream: the next message starts a new one.
+		// A final block (BFINAL) ends the sender's deflate stream: the next message
+		// starts a new one.
 		if (ok && (this.resetEachMessage || this.inflater.finished())) {
 			this.inflater.reset();
 		}
@@ -173,7 +183,10 @@ final class MessageInflater {
 		return false;
 	}
 
-	/** Per-thread buffers: compressed input copied out of the frame (unmasked), inflated output. */
+	/**
+	 * Per-thread buffers: compressed input copied out of the frame (unmasked), inflated
+	 * output.
+	 */
 	private static final class Scratch {
 
 		final byte[] in = new byte[CHUNK];

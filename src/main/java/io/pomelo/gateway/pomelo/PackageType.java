@@ -17,7 +17,9 @@ public enum PackageType {
 	/** A message: request, notify, response or push. */
 	DATA(4),
 
-	/** The server kicks the client; the body is JSON such as {@code {"reason":"kick"}}. */
+	/**
+	 * The server kicks the client; the body is JSON such as {@code {"reason":"kick"}}.
+	 */
 	KICK(5);
 
 	private static final PackageType[] BY_CODE = { null, HANDSHAKE, HANDSHAKE_ACK, HEARTBEAT, DATA, KICK };
@@ -34,7 +36,8 @@ public enum PackageType {
 	}
 
 	/**
-	 * The type for a wire byte, or {@code null} when the byte is not a Pomelo package type.
+	 * The type for a wire byte, or {@code null} when the byte is not a Pomelo package
+	 * type.
 	 */
 	public static PackageType of(int code) {
 		return (code > 0 && code < BY_CODE.length) ? BY_CODE[code] : null;

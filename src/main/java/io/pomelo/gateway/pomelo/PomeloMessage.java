@@ -5,8 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A message inside a data package: a flag byte, an optional varint id, an optional route (a 2-byte
- * dictionary code or a length-prefixed UTF-8 string), then the body.
+ * A message inside a data package: a flag byte, an optional varint id, an optional route
+ * (a 2-byte dictionary code or a length-prefixed UTF-8 string), then the body.
  *
  * @param type the message type
  * @param id the message id for requests and responses, otherwise 0
@@ -91,7 +91,8 @@ public record PomeloMessage(MessageType type, long id, String route, int routeCo
 
 	/**
 	 * Decodes the body of a data package.
-	 * @throws PomeloProtocolException when the flag, id or route is malformed or truncated
+	 * @throws PomeloProtocolException when the flag, id or route is malformed or
+	 * truncated
 	 */
 	public static PomeloMessage decode(byte[] bytes) {
 		if (bytes.length < 1) {

@@ -12,10 +12,10 @@ import io.micrometer.core.instrument.Timer;
 import io.pomelo.gateway.relay.Direction;
 
 /**
- * The Pomelo-level meters of one gateway route. Everything a frame can touch is created up front and
- * held in arrays, so the observer's hot path is an index and an increment, never a registry lookup.
- * Only request timers (one per Pomelo route, capped) and handshake codes (once per session) are
- * created later.
+ * The Pomelo-level meters of one gateway route. Everything a frame can touch is created
+ * up front and held in arrays, so the observer's hot path is an index and an increment,
+ * never a registry lookup. Only request timers (one per Pomelo route, capped) and
+ * handshake codes (once per session) are created later.
  */
 final class PomeloMeters {
 
@@ -23,8 +23,10 @@ final class PomeloMeters {
 
 	private static final String[] MESSAGE_TYPES = { "request", "notify", "response", "push" };
 
-	// Explicit buckets instead of Micrometer's ~70 default histogram buckets: this timer is multiplied by
-	// up to max-routes Pomelo routes, and these still give histogram_quantile a useful p50 and p99.
+	// Explicit buckets instead of Micrometer's ~70 default histogram buckets: this timer
+	// is multiplied by
+	// up to max-routes Pomelo routes, and these still give histogram_quantile a useful
+	// p50 and p99.
 	private static final Duration[] LATENCY_BUCKETS = { Duration.ofMillis(1), Duration.ofMillis(2),
 			Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
 			Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -42,7 +44,8 @@ final class PomeloMeters {
 
 	private final Counter[] invalid = new Counter[2];
 
-	// Per direction: compressed messages inflated and read, counted as opaque, and inflates given up.
+	// Per direction: compressed messages inflated and read, counted as opaque, and
+	// inflates given up.
 	private final Counter[][] compressed = new Counter[2][3];
 
 	private final Counter kicks;
@@ -152,8 +155,8 @@ final class PomeloMeters {
 
 	/**
 	 * Counts a server handshake result.
-	 * @param code the handshake's code tag: 200, 500, 501 and 300 as numbers, anything else as
-	 * {@code other}, and {@code invalid} when the JSON had no numeric code
+	 * @param code the handshake's code tag: 200, 500, 501 and 300 as numbers, anything
+	 * else as {@code other}, and {@code invalid} when the JSON had no numeric code
 	 */
 	void countHandshake(String code) {
 		this.handshakes
@@ -167,7 +170,8 @@ final class PomeloMeters {
 	}
 
 	/**
-	 * The latency timer of a Pomelo route; past the route cap every route shares the {@code _other} timer.
+	 * The latency timer of a Pomelo route; past the route cap every route shares the
+	 * {@code _other} timer.
 	 */
 	Timer requestTimer(String pomeloRoute) {
 		String tag = this.routeTags.tagFor(pomeloRoute);
@@ -176,8 +180,8 @@ final class PomeloMeters {
 			return timer;
 		}
 		return this.requests.computeIfAbsent(tag, (name) -> Timer.builder("pomelo.gateway.pomelo.request.duration")
-			.description("Time from a Pomelo request passing the gateway to its response passing back, by "
-					+ "Pomelo route")
+			.description(
+					"Time from a Pomelo request passing the gateway to its response passing back, by " + "Pomelo route")
 			.tags(this.routeTag)
 			.tag("pomelo.route", name)
 			.serviceLevelObjectives(LATENCY_BUCKETS)

@@ -12,25 +12,27 @@ import io.pomelo.gateway.relay.FrameObserver;
 import io.pomelo.gateway.relay.FramePayload;
 
 /**
- * Follows the Pomelo packages of one session as the relay streams their bytes, whatever way TCP cut
- * them: a package header, a message header or a package may begin in one read and end in another, or
- * span the frames of a fragmented message. It reads only headers: the 4-byte package header, and for
- * data packages the message header (flag, id, route), at most 265 bytes copied into a reused array.
- * Bodies are skipped by count. Both directions run on the session's one event loop, so there is no
- * locking.
+ * Follows the Pomelo packages of one session as the relay streams their bytes, whatever
+ * way TCP cut them: a package header, a message header or a package may begin in one read
+ * and end in another, or span the frames of a fragmented message. It reads only headers:
+ * the 4-byte package header, and for data packages the message header (flag, id, route),
+ * at most 265 bytes copied into a reused array. Bodies are skipped by count. Both
+ * directions run on the session's one event loop, so there is no locking.
  * <p>
- * Anything that is not Pomelo (a text frame, an unknown package type, a message that ends inside a
- * package) is counted as invalid and the rest of that message is skipped; the relay forwards it
- * regardless, because the gateway observes and never judges.
+ * Anything that is not Pomelo (a text frame, an unknown package type, a message that ends
+ * inside a package) is counted as invalid and the rest of that message is skipped; the
+ * relay forwards it regardless, because the gateway observes and never judges.
  */
 final class PomeloObserver implements FrameObserver {
 
 	private static final int HEADER = 4;
 
-	// Flag, id and a route of at most 255 bytes with its length byte: all a data package's header needs.
+	// Flag, id and a route of at most 255 bytes with its length byte: all a data
+	// package's header needs.
 	private static final int MESSAGE_HEAD = 1 + Varint.MAX_BYTES + 1 + 255;
 
-	// A server handshake carries the dictionary and protobuf schemas; beyond this it is not parsed.
+	// A server handshake carries the dictionary and protobuf schemas; beyond this it is
+	// not parsed.
 	private static final int MAX_HANDSHAKE_BODY = 4 * 1024 * 1024;
 
 	private final PomeloMeters meters;
@@ -48,7 +50,8 @@ final class PomeloObserver implements FrameObserver {
 	}
 
 	/**
-	 * @param up inflates compressed messages from the client, or {@code null} to count them as opaque
+	 * @param up inflates compressed messages from the client, or {@code null} to count
+	 * them as opaque
 	 * @param down the same for messages from the backend
 	 */
 	PomeloObserver(PomeloMeters meters, int maxInFlight, MessageInflater up, MessageInflater down) {
@@ -88,8 +91,8 @@ final class PomeloObserver implements FrameObserver {
 	}
 
 	/**
-	 * Reads a message header: a request's id and route are remembered, and a response's id ends the
-	 * timing of its request.
+	 * Reads a message header: a request's id and route are remembered, and a response's
+	 * id ends the timing of its request.
 	 */
 	private void message(Direction direction, byte[] head, int end) {
 		if (end == 0) {
@@ -123,7 +126,8 @@ final class PomeloObserver implements FrameObserver {
 			if (route + 2 > end) {
 				return;
 			}
-			timer = this.routes.compressedRoute(((head[route] & 0xFF) << 8) | (head[route + 1] & 0xFF), this.dictionary);
+			timer = this.routes.compressedRoute(((head[route] & 0xFF) << 8) | (head[route + 1] & 0xFF),
+					this.dictionary);
 		}
 		else {
 			if (route >= end) {
@@ -166,8 +170,9 @@ final class PomeloObserver implements FrameObserver {
 	}
 
 	/**
-	 * The parse state of one direction. A package's bytes are a header, then a body that is either
-	 * collected (a data package's message header, a server handshake) or skipped.
+	 * The parse state of one direction. A package's bytes are a header, then a body that
+	 * is either collected (a data package's message header, a server handshake) or
+	 * skipped.
 	 */
 	private final class Stream {
 
@@ -186,7 +191,8 @@ final class PomeloObserver implements FrameObserver {
 
 		private final Consumer<FramePayload> inflated = this::plainPayload;
 
-		// The message in flight is compressed: its payload goes through the inflater first.
+		// The message in flight is compressed: its payload goes through the inflater
+		// first.
 		private boolean compressed;
 
 		private final byte[] head = new byte[MESSAGE_HEAD];
@@ -234,14 +240,16 @@ final class PomeloObserver implements FrameObserver {
 				this.mode = SKIP_MESSAGE;
 			}
 			else if (opcode == FrameObserver.BINARY) {
-				// A new message; whatever the last one left unfinished was counted when it ended.
+				// A new message; whatever the last one left unfinished was counted when
+				// it ended.
 				this.mode = PACKAGE_HEADER;
 				this.headerBytes = 0;
 			}
 		}
 
 		void payload(FramePayload bytes) {
-			// The inflater sees every byte of a compressed message, even of one not worth reading: the
+			// The inflater sees every byte of a compressed message, even of one not worth
+			// reading: the
 			// messages after it are compressed against its bytes.
 			if (this.compressed && !this.inflater.inflate(bytes, this.inflated)) {
 				giveUp();
@@ -345,7 +353,8 @@ final class PomeloObserver implements FrameObserver {
 					PomeloObserver.this.meters.countHandshake("invalid");
 				}
 				else {
-					// Once per session, and small: the only package whose whole body is copied.
+					// Once per session, and small: the only package whose whole body is
+					// copied.
 					this.collect = new byte[this.length];
 					this.want = this.length;
 					this.mode = COLLECT;

@@ -10,8 +10,8 @@ import io.pomelo.gateway.config.PomeloProperties;
 import io.pomelo.gateway.config.PomeloGatewayProperties;
 
 /**
- * The Pomelo observer, on unless {@code pomelo.gateway.pomelo.observe=false}. The relay picks up the
- * factory bean by type.
+ * The Pomelo observer, on unless {@code pomelo.gateway.pomelo.observe=false}. The relay
+ * picks up the factory bean by type.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnProperty(name = PomeloGatewayProperties.PREFIX + ".pomelo.observe", matchIfMissing = true)

@@ -11,7 +11,8 @@ import io.pomelo.gateway.relay.FrameObserverFactory;
 import io.pomelo.gateway.relay.RelaySession;
 
 /**
- * Gives every session a {@link PomeloObserver} that feeds the Pomelo meters of the session's route.
+ * Gives every session a {@link PomeloObserver} that feeds the Pomelo meters of the
+ * session's route.
  */
 final class PomeloObserverFactory implements FrameObserverFactory {
 
@@ -21,7 +22,8 @@ final class PomeloObserverFactory implements FrameObserverFactory {
 
 	private final int maxInFlight;
 
-	// Most bytes one compressed message may inflate to; 0 leaves compressed messages opaque.
+	// Most bytes one compressed message may inflate to; 0 leaves compressed messages
+	// opaque.
 	private final long maxInflatedMessage;
 
 	private final Map<String, PomeloMeters> byRoute = new ConcurrentHashMap<>();
@@ -31,8 +33,8 @@ final class PomeloObserverFactory implements FrameObserverFactory {
 	}
 
 	/**
-	 * @param maxInflatedMessage most bytes one compressed message may inflate to, or 0 to count
-	 * compressed messages as opaque instead of inflating them
+	 * @param maxInflatedMessage most bytes one compressed message may inflate to, or 0 to
+	 * count compressed messages as opaque instead of inflating them
 	 */
 	PomeloObserverFactory(MeterRegistry registry, int maxRoutes, int maxInFlight, long maxInflatedMessage) {
 		this.registry = registry;
@@ -53,7 +55,8 @@ final class PomeloObserverFactory implements FrameObserverFactory {
 
 	/**
 	 * An observer for a session of the given gateway route.
-	 * @param deflate the negotiated permessage-deflate extension, or {@code null} when there is none
+	 * @param deflate the negotiated permessage-deflate extension, or {@code null} when
+	 * there is none
 	 */
 	PomeloObserver open(String routeId, String deflate) {
 		PomeloMeters meters = meters(routeId);

@@ -4,15 +4,18 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The Pomelo route names that may appear as tag values, capped across the whole gateway. Route names
- * come from clients, so without a cap one client could create a time series per made-up route.
+ * The Pomelo route names that may appear as tag values, capped across the whole gateway.
+ * Route names come from clients, so without a cap one client could create a time series
+ * per made-up route.
  */
 final class PomeloRouteTags {
 
 	/** The tag value of every route past the cap. */
 	static final String OTHER = "_other";
 
-	/** The tag value of a compressed route whose code is not in the server's dictionary. */
+	/**
+	 * The tag value of a compressed route whose code is not in the server's dictionary.
+	 */
 	static final String UNKNOWN = "_unknown";
 
 	private final int max;
@@ -27,8 +30,8 @@ final class PomeloRouteTags {
 	}
 
 	/**
-	 * The tag value for a route: the route itself while fewer than {@code max} routes are known, otherwise
-	 * {@link #OTHER}.
+	 * The tag value for a route: the route itself while fewer than {@code max} routes are
+	 * known, otherwise {@link #OTHER}.
 	 */
 	String tagFor(String route) {
 		String tag = this.known.get(route);

@@ -7,10 +7,11 @@ import java.util.Map;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The few Pomelo routes one connection used last, with their timers. A client calls a handful of
- * routes over and over, so comparing a request's route bytes with these usually finds its timer with
- * no String, no hashing and no shared map; only a miss decodes the route and asks {@link PomeloMeters}.
- * Not thread-safe: one session, one event loop.
+ * The few Pomelo routes one connection used last, with their timers. A client calls a
+ * handful of routes over and over, so comparing a request's route bytes with these
+ * usually finds its timer with no String, no hashing and no shared map; only a miss
+ * decodes the route and asks {@link PomeloMeters}. Not thread-safe: one session, one
+ * event loop.
  */
 final class RouteCache {
 
@@ -47,7 +48,10 @@ final class RouteCache {
 		return timer;
 	}
 
-	/** The timer of a compressed route, named through the server's dictionary (code to route). */
+	/**
+	 * The timer of a compressed route, named through the server's dictionary (code to
+	 * route).
+	 */
 	Timer compressedRoute(int code, Map<Integer, String> dictionary) {
 		for (int i = 0; i < this.used; i++) {
 			if (this.names[i] == null && this.codes[i] == code) {

@@ -3,8 +3,8 @@ package io.pomelo.gateway.pomelo;
 import java.io.ByteArrayOutputStream;
 
 /**
- * Pomelo's message id encoding: base-128 groups, least significant first, high bit set while more
- * groups follow.
+ * Pomelo's message id encoding: base-128 groups, least significant first, high bit set
+ * while more groups follow.
  */
 public final class Varint {
 
@@ -32,7 +32,8 @@ public final class Varint {
 	/**
 	 * Reads a value starting at {@code offset}.
 	 * @return the value in the low bits and the number of bytes read in bits 56-63
-	 * @throws PomeloProtocolException when the bytes end before the value does or it is too long
+	 * @throws PomeloProtocolException when the bytes end before the value does or it is
+	 * too long
 	 */
 	public static long read(byte[] bytes, int offset, int limit) {
 		long packed = tryRead(bytes, offset, limit);
@@ -44,8 +45,10 @@ public final class Varint {
 	}
 
 	/**
-	 * {@link #read} for the relay's observer, which sees hostile bytes on a hot path: no exception.
-	 * @return as {@link #read}, or -1 when the bytes end before the value does or it is too long
+	 * {@link #read} for the relay's observer, which sees hostile bytes on a hot path: no
+	 * exception.
+	 * @return as {@link #read}, or -1 when the bytes end before the value does or it is
+	 * too long
 	 */
 	public static long tryRead(byte[] bytes, int offset, int limit) {
 		long value = 0;

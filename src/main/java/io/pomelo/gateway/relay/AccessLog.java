@@ -8,11 +8,13 @@ import org.slf4j.LoggerFactory;
 import io.pomelo.gateway.relay.RelaySession.CloseOutcome;
 
 /**
- * One line per ended session on the logger {@code pomelo.gateway.access}: who, which route and
- * backend, how long, frames and bytes each way, and who closed with which code. The message is
- * logfmt, so a plain log is greppable; each field is also a key-value pair, so Spring Boot's
- * structured logging ({@code logging.structured.format.console=ecs}, for example) gives JSON fields.
- * Off unless {@code pomelo.gateway.access-log.enabled} is set: one line per session is a lot of lines.
+ * One line per ended session on the logger {@code pomelo.gateway.access}: who, which
+ * route and backend, how long, frames and bytes each way, and who closed with which code.
+ * The message is logfmt, so a plain log is greppable; each field is also a key-value
+ * pair, so Spring Boot's structured logging
+ * ({@code logging.structured.format.console=ecs}, for example) gives JSON fields. Off
+ * unless {@code pomelo.gateway.access-log.enabled} is set: one line per session is a lot
+ * of lines.
  */
 final class AccessLog implements SessionListener {
 

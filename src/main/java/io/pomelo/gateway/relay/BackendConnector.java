@@ -32,18 +32,21 @@ import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.pomelo.gateway.route.BackendEndpoint;
 
 /**
- * Opens the TCP (and, for wss://, TLS) connection of a backend handshake with plain Netty, on the
- * client's own event loop and transport, so that a session's two sockets never hop threads. The
- * handshake itself is the {@link BackendHandshake} handler this installs.
+ * Opens the TCP (and, for wss://, TLS) connection of a backend handshake with plain
+ * Netty, on the client's own event loop and transport, so that a session's two sockets
+ * never hop threads. The handshake itself is the {@link BackendHandshake} handler this
+ * installs.
  * <p>
- * Connections are never pooled: a WebSocket owns its TCP connection for life. Backend names resolve
- * through Netty's asynchronous DNS resolver, never by blocking an event loop.
+ * Connections are never pooled: a WebSocket owns its TCP connection for life. Backend
+ * names resolve through Netty's asynchronous DNS resolver, never by blocking an event
+ * loop.
  */
 public class BackendConnector {
 
 	static final String DECODER = "pomelo-gateway-backend-decoder";
 
-	// A 101 is a status line and a handful of headers; anything larger is not a WebSocket server.
+	// A 101 is a status line and a handful of headers; anything larger is not a WebSocket
+	// server.
 	private static final HttpDecoderConfig RESPONSE_LIMITS = new HttpDecoderConfig().setMaxInitialLineLength(4096)
 		.setMaxHeaderSize(8192);
 
@@ -63,7 +66,8 @@ public class BackendConnector {
 
 	/**
 	 * Connects to a backend on the client's event loop.
-	 * @param client the client's channel, whose event loop and transport the backend channel shares
+	 * @param client the client's channel, whose event loop and transport the backend
+	 * channel shares
 	 * @param endpoint where to connect
 	 * @param handshake the handler that writes the upgrade request and reads the answer
 	 * @return the connect future; its channel is the backend channel
@@ -103,7 +107,8 @@ public class BackendConnector {
 			synchronized (this) {
 				context = this.tls;
 				if (context == null) {
-					// The JDK's trust store and host name verification: a wss:// backend is checked as a browser would.
+					// The JDK's trust store and host name verification: a wss:// backend
+					// is checked as a browser would.
 					context = SslContextBuilder.forClient()
 						.sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
 						.endpointIdentificationAlgorithm("HTTPS")
@@ -116,7 +121,8 @@ public class BackendConnector {
 	}
 
 	/**
-	 * An asynchronous DNS resolver whose UDP channels use the same transport as the client's socket.
+	 * An asynchronous DNS resolver whose UDP channels use the same transport as the
+	 * client's socket.
 	 */
 	@SuppressWarnings("unchecked")
 	private static AddressResolverGroup<InetSocketAddress> resolverFor(Class<?> socketType) {

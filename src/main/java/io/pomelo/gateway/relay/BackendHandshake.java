@@ -12,10 +12,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.ReferenceCountUtil;
 
 /**
- * The backend side of one handshake: writes the upgrade request once connected and checks the answer
- * as a WebSocket client must (RFC 6455 4.1): status 101, {@code Upgrade: websocket},
- * {@code Connection: upgrade}, the right {@code Sec-WebSocket-Accept}, and a subprotocol and
- * extensions from among those offered. It tells its {@link PendingSession} how that went.
+ * The backend side of one handshake: writes the upgrade request once connected and checks
+ * the answer as a WebSocket client must (RFC 6455 4.1): status 101,
+ * {@code Upgrade: websocket}, {@code Connection: upgrade}, the right
+ * {@code Sec-WebSocket-Accept}, and a subprotocol and extensions from among those
+ * offered. It tells its {@link PendingSession} how that went.
  */
 final class BackendHandshake extends ChannelInboundHandlerAdapter {
 

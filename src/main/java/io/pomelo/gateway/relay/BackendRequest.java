@@ -15,13 +15,15 @@ import io.netty.util.CharsetUtil;
 import io.pomelo.gateway.route.BackendTarget;
 
 /**
- * The opening handshake the gateway sends a backend as its WebSocket client: a fresh key, the client's
- * own application headers (cookies, User-Agent, Origin, ...), the subprotocols and extensions the
- * client offered, and the forwarding headers that name the real client.
+ * The opening handshake the gateway sends a backend as its WebSocket client: a fresh key,
+ * the client's own application headers (cookies, User-Agent, Origin, ...), the
+ * subprotocols and extensions the client offered, and the forwarding headers that name
+ * the real client.
  */
 final class BackendRequest {
 
-	// Hop-by-hop headers, the client's own handshake headers (the gateway makes its own) and the
+	// Hop-by-hop headers, the client's own handshake headers (the gateway makes its own)
+	// and the
 	// forwarding headers the gateway sets itself.
 	private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
 			"proxy-authorization", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "host",
@@ -36,7 +38,8 @@ final class BackendRequest {
 	 * @param key the nonce for this handshake
 	 * @param subprotocols the client's offer, or {@code null}
 	 * @param extensions the extension offer to forward, or {@code null}
-	 * @param forwarded X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host and X-Real-IP, in that order
+	 * @param forwarded X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Host and
+	 * X-Real-IP, in that order
 	 */
 	static ByteBuf encode(ByteBufAllocator allocator, BackendTarget target, HttpHeaders client, String key,
 			String subprotocols, String extensions, Forwarded forwarded) {
@@ -70,7 +73,8 @@ final class BackendRequest {
 	/**
 	 * The forwarding headers of one handshake.
 	 *
-	 * @param forwardedFor the chain ending in the client (see the client address resolver)
+	 * @param forwardedFor the chain ending in the client (see the client address
+	 * resolver)
 	 * @param proto {@code https} when the client used TLS, else {@code http}
 	 * @param host the Host the client asked for, or {@code null}
 	 * @param realIp the client's address alone

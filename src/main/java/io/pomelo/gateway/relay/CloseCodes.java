@@ -2,14 +2,20 @@ package io.pomelo.gateway.relay;
 
 /**
  * The close codes the relay sends on its own account
- * (<a href="https://www.rfc-editor.org/rfc/rfc6455#section-7.4.1">RFC 6455 section 7.4.1</a>).
+ * (<a href="https://www.rfc-editor.org/rfc/rfc6455#section-7.4.1">RFC 6455 section
+ * 7.4.1</a>).
  */
 public final class CloseCodes {
 
-	/** Normal closure; also used when an operator closes a session through the admin API. */
+	/**
+	 * Normal closure; also used when an operator closes a session through the admin API.
+	 */
 	public static final int NORMAL = 1000;
 
-	/** Going away: the other peer dropped, the session was idle too long, or the route was drained. */
+	/**
+	 * Going away: the other peer dropped, the session was idle too long, or the route was
+	 * drained.
+	 */
 	public static final int GOING_AWAY = 1001;
 
 	/** A frame broke the protocol: a reserved bit that no negotiated extension allows. */
@@ -24,7 +30,10 @@ public final class CloseCodes {
 	/** Reserved: no status code was present; it must never be sent in a close frame. */
 	public static final int NO_STATUS = 1005;
 
-	/** Reserved: the connection dropped without a close frame; it must never be sent in a close frame. */
+	/**
+	 * Reserved: the connection dropped without a close frame; it must never be sent in a
+	 * close frame.
+	 */
 	public static final int ABNORMAL = 1006;
 
 	/** Reserved: TLS handshake failure; it must never be sent in a close frame. */

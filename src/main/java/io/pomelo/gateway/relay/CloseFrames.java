@@ -7,13 +7,14 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
- * Writes the close frames the gateway sends on its own account. Toward a backend the gateway is the
- * client, so its frames must be masked; toward a client it is the server, so they must not be
- * (RFC 6455 5.1).
+ * Writes the close frames the gateway sends on its own account. Toward a backend the
+ * gateway is the client, so its frames must be masked; toward a client it is the server,
+ * so they must not be (RFC 6455 5.1).
  */
 final class CloseFrames {
 
-	// A control frame's payload is at most 125 bytes: 2 for the code, the rest for the reason.
+	// A control frame's payload is at most 125 bytes: 2 for the code, the rest for the
+	// reason.
 	private static final int MAX_REASON = 123;
 
 	private CloseFrames() {

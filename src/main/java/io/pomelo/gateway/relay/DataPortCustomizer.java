@@ -21,9 +21,10 @@ import io.pomelo.gateway.config.SessionTicketKeys;
 
 /**
  * Puts the gateway's own handlers into every connection of the data port's server: the
- * {@link ConnectionGate} in front of TLS, and the {@link UpgradeHandler} right behind the HTTP
- * decoder. Spring Boot keeps what it does well (the port, the TLS bundle and its reloads, shutdown),
- * while a WebSocket upgrade never reaches the generic WebFlux exchange.
+ * {@link ConnectionGate} in front of TLS, and the {@link UpgradeHandler} right behind the
+ * HTTP decoder. Spring Boot keeps what it does well (the port, the TLS bundle and its
+ * reloads, shutdown), while a WebSocket upgrade never reaches the generic WebFlux
+ * exchange.
  */
 final class DataPortCustomizer implements NettyServerCustomizer {
 
@@ -60,28 +61,33 @@ final class DataPortCustomizer implements NettyServerCustomizer {
 
 	@Override
 	public HttpServer apply(HttpServer server) {
-		// WebSocket upgrades are HTTP/1.1; h2c or h2 would move the handshake out of reach.
-		return server.protocol(HttpProtocol.HTTP11).idleTimeout(this.keepAliveTimeout).doOnChannelInit((observer, channel, remote) -> {
-			ChannelPipeline pipeline = channel.pipeline();
-			if (pipeline.get(NettyPipeline.HttpCodec) == null) {
-				return;
-			}
-			ChannelHandler ssl = pipeline.get(NettyPipeline.SslHandler);
-			boolean tls = ssl != null;
-			if (tls && this.ticketKeyInstaller != null) {
-				// Before the ClientHello is read, so that the ticket it may carry meets the shared keys.
-				if (ssl instanceof SslHandler handler) {
-					this.ticketKeys.applyTo(handler.engine());
+		// WebSocket upgrades are HTTP/1.1; h2c or h2 would move the handshake out of
+		// reach.
+		return server.protocol(HttpProtocol.HTTP11)
+			.idleTimeout(this.keepAliveTimeout)
+			.doOnChannelInit((observer, channel, remote) -> {
+				ChannelPipeline pipeline = channel.pipeline();
+				if (pipeline.get(NettyPipeline.HttpCodec) == null) {
+					return;
 				}
-				else {
-					pipeline.addAfter(NettyPipeline.SslHandler, TicketKeyInstaller.NAME, this.ticketKeyInstaller);
+				ChannelHandler ssl = pipeline.get(NettyPipeline.SslHandler);
+				boolean tls = ssl != null;
+				if (tls && this.ticketKeyInstaller != null) {
+					// Before the ClientHello is read, so that the ticket it may carry
+					// meets the shared keys.
+					if (ssl instanceof SslHandler handler) {
+						this.ticketKeys.applyTo(handler.engine());
+					}
+					else {
+						pipeline.addAfter(NettyPipeline.SslHandler, TicketKeyInstaller.NAME, this.ticketKeyInstaller);
+					}
 				}
-			}
-			ClientConnection connection = new ClientConnection(channel, this.admission, this.events, this.tlsTimeout,
-					this.requestTimeout, tls);
-			pipeline.addFirst(ConnectionGate.NAME, new ConnectionGate(connection, this.resolver));
-			pipeline.addAfter(NettyPipeline.HttpCodec, UpgradeHandler.NAME, new UpgradeHandler(this.relay, connection));
-		});
+				ClientConnection connection = new ClientConnection(channel, this.admission, this.events,
+						this.tlsTimeout, this.requestTimeout, tls);
+				pipeline.addFirst(ConnectionGate.NAME, new ConnectionGate(connection, this.resolver));
+				pipeline.addAfter(NettyPipeline.HttpCodec, UpgradeHandler.NAME,
+						new UpgradeHandler(this.relay, connection));
+			});
 	}
 
 }

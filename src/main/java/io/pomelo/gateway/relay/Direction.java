@@ -1,8 +1,8 @@
 package io.pomelo.gateway.relay;
 
 /**
- * Which way bytes flow through a session. Metrics tag it, the observers are told it, and each
- * direction has its own frame tracker.
+ * Which way bytes flow through a session. Metrics tag it, the observers are told it, and
+ * each direction has its own frame tracker.
  */
 public enum Direction {
 

@@ -6,8 +6,8 @@ import java.util.Locale;
 import java.util.StringJoiner;
 
 /**
- * Reads {@code Sec-WebSocket-Extensions} values (RFC 6455 9.1): a comma-separated list of extensions,
- * each a name followed by {@code ;}-separated parameters.
+ * Reads {@code Sec-WebSocket-Extensions} values (RFC 6455 9.1): a comma-separated list of
+ * extensions, each a name followed by {@code ;}-separated parameters.
  */
 final class Extensions {
 
@@ -27,12 +27,15 @@ final class Extensions {
 		return true;
 	}
 
-	/** The per-message compression extension (RFC 7692), the one whose frames the tunnel understands. */
+	/**
+	 * The per-message compression extension (RFC 7692), the one whose frames the tunnel
+	 * understands.
+	 */
 	static final String PERMESSAGE_DEFLATE = "permessage-deflate";
 
 	/**
-	 * The part of a client's offer that names an allowed extension, each entry as the client wrote it,
-	 * parameters included.
+	 * The part of a client's offer that names an allowed extension, each entry as the
+	 * client wrote it, parameters included.
 	 * @return the offer to forward, or {@code null} when nothing of it is allowed
 	 */
 	static String allowed(String offer, Collection<String> allowed) {

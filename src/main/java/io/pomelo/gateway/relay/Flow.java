@@ -4,10 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 
 /**
- * One direction of a tunnel: the bytes received from one socket (the source) and sent to the other
- * (the sink), with the frame tracker that follows them. It forwards each read as it came, one write
- * per read and one flush per read batch, and stops exactly where the tunnel has to act: after a close
- * frame, before a frame over the limit, or at the boundary the gateway's own close waits for.
+ * One direction of a tunnel: the bytes received from one socket (the source) and sent to
+ * the other (the sink), with the frame tracker that follows them. It forwards each read
+ * as it came, one write per read and one flush per read batch, and stops exactly where
+ * the tunnel has to act: after a close frame, before a frame over the limit, or at the
+ * boundary the gateway's own close waits for.
  */
 final class Flow {
 
@@ -27,7 +28,8 @@ final class Flow {
 	// Whether there are writes to the sink that the end of the read batch must flush.
 	private boolean unflushed;
 
-	// Whether the sink has been sent a close frame (forwarded or the gateway's), or is being closed.
+	// Whether the sink has been sent a close frame (forwarded or the gateway's), or is
+	// being closed.
 	private boolean closeSent;
 
 	// A close of the gateway's own, to be written to the sink at the next frame boundary.
@@ -140,8 +142,8 @@ final class Flow {
 	}
 
 	/**
-	 * The source's close frame was the last thing forwarded: the sink has its close, and nothing more is
-	 * forwarded.
+	 * The source's close frame was the last thing forwarded: the sink has its close, and
+	 * nothing more is forwarded.
 	 */
 	void closeForwarded() {
 		if (this.forwarding && !this.sink.inactive()) {
@@ -151,7 +153,10 @@ final class Flow {
 		flush();
 	}
 
-	/** Writes a close frame of the gateway's own to the sink, after what was forwarded so far. */
+	/**
+	 * Writes a close frame of the gateway's own to the sink, after what was forwarded so
+	 * far.
+	 */
 	void sendCloseFrame(int code, String reason) {
 		flush();
 		this.closeSent = true;
@@ -168,7 +173,9 @@ final class Flow {
 		this.forwarding = false;
 	}
 
-	/** Keeps the gateway's close until the stream to the sink reaches a frame boundary. */
+	/**
+	 * Keeps the gateway's close until the stream to the sink reaches a frame boundary.
+	 */
 	void closeAtBoundary(int code, String reason) {
 		this.pendingCode = code;
 		this.pendingReason = reason;

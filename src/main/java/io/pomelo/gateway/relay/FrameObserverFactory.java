@@ -1,7 +1,8 @@
 package io.pomelo.gateway.relay;
 
 /**
- * Creates the {@link FrameObserver} of each new session. Beans of this type are picked up by the relay.
+ * Creates the {@link FrameObserver} of each new session. Beans of this type are picked up
+ * by the relay.
  */
 @FunctionalInterface
 public interface FrameObserverFactory {

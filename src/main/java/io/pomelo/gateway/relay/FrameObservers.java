@@ -3,7 +3,8 @@ package io.pomelo.gateway.relay;
 import java.util.List;
 
 /**
- * The observers of one session, from every {@link FrameObserverFactory} bean, as one observer.
+ * The observers of one session, from every {@link FrameObserverFactory} bean, as one
+ * observer.
  */
 final class FrameObservers {
 

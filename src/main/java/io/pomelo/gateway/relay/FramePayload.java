@@ -3,11 +3,13 @@ package io.pomelo.gateway.relay;
 import io.netty.buffer.ByteBuf;
 
 /**
- * A read-only window on some payload bytes of one frame, as they lie in the buffer that is about to be
- * forwarded. Frames from a client are masked on the wire and stay masked for the backend; this view
- * unmasks only the bytes an observer actually reads, so observing costs nothing for bytes it skips.
+ * A read-only window on some payload bytes of one frame, as they lie in the buffer that
+ * is about to be forwarded. Frames from a client are masked on the wire and stay masked
+ * for the backend; this view unmasks only the bytes an observer actually reads, so
+ * observing costs nothing for bytes it skips.
  * <p>
- * One instance per direction is reused for every call: it is valid only during the call that gave it.
+ * One instance per direction is reused for every call: it is valid only during the call
+ * that gave it.
  */
 public final class FramePayload {
 
@@ -31,8 +33,8 @@ public final class FramePayload {
 	}
 
 	/**
-	 * Points this window at plain bytes: for an observer that hands on bytes it made itself, such as the
-	 * inflated form of a compressed message.
+	 * Points this window at plain bytes: for an observer that hands on bytes it made
+	 * itself, such as the inflated form of a compressed message.
 	 */
 	public FramePayload plain(ByteBuf buffer, int offset, int length) {
 		return set(buffer, offset, length, 0, 0);
@@ -51,7 +53,9 @@ public final class FramePayload {
 		return (this.buffer.getByte(this.offset + index) ^ maskByte(index)) & 0xFF;
 	}
 
-	/** Copies {@code count} unmasked bytes starting at {@code index} into {@code target}. */
+	/**
+	 * Copies {@code count} unmasked bytes starting at {@code index} into {@code target}.
+	 */
 	public void copy(int index, byte[] target, int targetOffset, int count) {
 		if (index < 0 || count < 0 || index + count > this.length) {
 			throw new IndexOutOfBoundsException(index + count);
@@ -65,7 +69,8 @@ public final class FramePayload {
 	}
 
 	private int maskByte(int index) {
-		// The key's first byte masks payload byte 0, its second byte 1, and so on (RFC 6455 5.3).
+		// The key's first byte masks payload byte 0, its second byte 1, and so on (RFC
+		// 6455 5.3).
 		return this.mask >>> (24 - 8 * ((this.phase + index) & 3));
 	}
 

@@ -3,15 +3,16 @@ package io.pomelo.gateway.relay;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Follows WebSocket frame boundaries in one direction's byte stream without decoding it: it reads the
- * 2 to 14 header bytes of each frame and skips its payload by count. The bytes themselves are forwarded
- * as they are, masked or not; the tracker only tells the relay where frames begin and end, counts them,
- * enforces the route's payload limit and shows data payloads to the observer.
+ * Follows WebSocket frame boundaries in one direction's byte stream without decoding it:
+ * it reads the 2 to 14 header bytes of each frame and skips its payload by count. The
+ * bytes themselves are forwarded as they are, masked or not; the tracker only tells the
+ * relay where frames begin and end, counts them, enforces the route's payload limit and
+ * shows data payloads to the observer.
  * <p>
- * {@link #scan} normally consumes all it is given. It stops early, and says why in {@link #stop()},
- * where the relay must act at an exact byte: after a close frame, before a frame over the limit, or at
- * the next frame boundary when the relay asked for one. One instance per direction, on the session's
- * event loop.
+ * {@link #scan} normally consumes all it is given. It stops early, and says why in
+ * {@link #stop()}, where the relay must act at an exact byte: after a close frame, before
+ * a frame over the limit, or at the next frame boundary when the relay asked for one. One
+ * instance per direction, on the session's event loop.
  */
 final class FrameTracker {
 
@@ -24,15 +25,21 @@ final class FrameTracker {
 		/** A close frame ended exactly at the returned position. */
 		CLOSE,
 
-		/** A frame over the payload limit begins at the returned position (see {@link #limitBrokeAFrame()}). */
+		/**
+		 * A frame over the payload limit begins at the returned position (see
+		 * {@link #limitBrokeAFrame()}).
+		 */
 		TOO_BIG,
 
-		/** The stream is at a frame boundary at the returned position, as {@link #stopAtBoundary()} asked. */
+		/**
+		 * The stream is at a frame boundary at the returned position, as
+		 * {@link #stopAtBoundary()} asked.
+		 */
 		BOUNDARY,
 
 		/**
-		 * A frame with a reserved bit that no negotiated extension allows begins at the returned position
-		 * (see {@link #limitBrokeAFrame()}).
+		 * A frame with a reserved bit that no negotiated extension allows begins at the
+		 * returned position (see {@link #limitBrokeAFrame()}).
 		 */
 		PROTOCOL_ERROR
 
@@ -55,10 +62,12 @@ final class FrameTracker {
 
 	private final FrameObserver observer;
 
-	// permessage-deflate was negotiated: RSV1 may mark the first frame of a message as compressed.
+	// permessage-deflate was negotiated: RSV1 may mark the first frame of a message as
+	// compressed.
 	private final boolean compression;
 
-	// The message in flight is compressed (RSV1 on its first frame); its continuations are too.
+	// The message in flight is compressed (RSV1 on its first frame); its continuations
+	// are too.
 	private boolean compressedMessage;
 
 	private final FramePayload view = new FramePayload();
@@ -71,7 +80,8 @@ final class FrameTracker {
 
 	private int headerNeed = 2;
 
-	// Where the current frame's header began in the buffer being scanned, or -1 when it began in an earlier one.
+	// Where the current frame's header began in the buffer being scanned, or -1 when it
+	// began in an earlier one.
 	private int frameStart;
 
 	private int opcode;
@@ -110,9 +120,10 @@ final class FrameTracker {
 	}
 
 	/**
-	 * Follows the bytes in {@code [from, to)} of {@code buffer} without changing its indexes.
-	 * @return where it stopped: {@code to}, or an earlier position when {@link #stop()} is not
-	 * {@link Stop#NONE}
+	 * Follows the bytes in {@code [from, to)} of {@code buffer} without changing its
+	 * indexes.
+	 * @return where it stopped: {@code to}, or an earlier position when {@link #stop()}
+	 * is not {@link Stop#NONE}
 	 */
 	int scan(ByteBuf buffer, int from, int to) {
 		this.stop = Stop.NONE;
@@ -157,7 +168,8 @@ final class FrameTracker {
 			}
 		}
 		if (this.stopAtBoundary && atBoundary()) {
-			// The frame in flight ended with this read: the close waiting for it must not wait for another.
+			// The frame in flight ended with this read: the close waiting for it must not
+			// wait for another.
 			this.stopAtBoundary = false;
 			this.stop = Stop.BOUNDARY;
 		}
@@ -174,14 +186,17 @@ final class FrameTracker {
 		return this.state == HEADER && this.headerLength == 0;
 	}
 
-	/** Asks the next {@link #scan} to stop with {@link #BOUNDARY} at the next frame boundary. */
+	/**
+	 * Asks the next {@link #scan} to stop with {@link #BOUNDARY} at the next frame
+	 * boundary.
+	 */
 	void stopAtBoundary() {
 		this.stopAtBoundary = true;
 	}
 
 	/**
-	 * Whether the refused frame's header began in an earlier buffer, so part of it was already
-	 * forwarded and the receiving side is no longer at a frame boundary.
+	 * Whether the refused frame's header began in an earlier buffer, so part of it was
+	 * already forwarded and the receiving side is no longer at a frame boundary.
 	 */
 	boolean limitBrokeAFrame() {
 		return this.limitBrokeAFrame;
@@ -227,7 +242,8 @@ final class FrameTracker {
 		this.opcode = this.header[0] & 0x0F;
 		int reserved = this.header[0] & 0x70;
 		boolean startsMessage = this.opcode == FrameObserver.TEXT || this.opcode == FrameObserver.BINARY;
-		// RFC 7692 7.2.3.1: RSV1 on the first frame of a message, and only when deflate was negotiated.
+		// RFC 7692 7.2.3.1: RSV1 on the first frame of a message, and only when deflate
+		// was negotiated.
 		if (reserved != 0 && !(reserved == 0x40 && this.compression && startsMessage)) {
 			this.headerLength = 0;
 			this.headerNeed = 2;
@@ -251,7 +267,8 @@ final class FrameTracker {
 			at = 10;
 		}
 		this.mask = ((this.header[1] & 0x80) != 0) ? ((this.header[at] & 0xFF) << 24
-				| (this.header[at + 1] & 0xFF) << 16 | (this.header[at + 2] & 0xFF) << 8 | (this.header[at + 3] & 0xFF)) : 0;
+				| (this.header[at + 1] & 0xFF) << 16 | (this.header[at + 2] & 0xFF) << 8 | (this.header[at + 3] & 0xFF))
+				: 0;
 		this.headerLength = 0;
 		this.headerNeed = 2;
 		if (payload < 0 || payload > this.maxPayload) {

@@ -8,7 +8,8 @@ import io.netty.channel.ConnectTimeoutException;
  * One refused upgrade as the client receives it.
  *
  * @param reason why, with its metric tag
- * @param status the HTTP status sent; usually the reason's, but a backend's 4xx is mirrored
+ * @param status the HTTP status sent; usually the reason's, but a backend's 4xx is
+ * mirrored
  * @param message a one-line explanation sent as the response body
  * @param retryAfterSeconds the Retry-After header's value, or 0 for none
  */
@@ -31,8 +32,9 @@ public record HandshakeRefusal(RefusalReason reason, int status, String message,
 	}
 
 	/**
-	 * The backend answered with a status other than 101: a 4xx is the backend's answer to this client
-	 * and is mirrored, anything else is the gateway's problem and becomes 502.
+	 * The backend answered with a status other than 101: a 4xx is the backend's answer to
+	 * this client and is mirrored, anything else is the gateway's problem and becomes
+	 * 502.
 	 */
 	static HandshakeRefusal backendAnswered(int code) {
 		int status = (code >= 400 && code < 500) ? code : 502;

@@ -9,9 +9,10 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.CharsetUtil;
 
 /**
- * The bytes of the HTTP answers the gateway gives a client's upgrade: the 101 that starts the tunnel
- * and the error that refuses it. They are written as bytes straight after TLS, because the HTTP codec
- * has already left the pipeline by then: the first bytes after a 101 are WebSocket frames.
+ * The bytes of the HTTP answers the gateway gives a client's upgrade: the 101 that starts
+ * the tunnel and the error that refuses it. They are written as bytes straight after TLS,
+ * because the HTTP codec has already left the pipeline by then: the first bytes after a
+ * 101 are WebSocket frames.
  */
 final class HandshakeResponses {
 
@@ -39,7 +40,8 @@ final class HandshakeResponses {
 
 	/**
 	 * An error answer that ends the connection: status, a one-line text body, and
-	 * {@code X-Pomelo-Gateway-Error} with the reason's tag. A 426 says which upgrade the port speaks.
+	 * {@code X-Pomelo-Gateway-Error} with the reason's tag. A 426 says which upgrade the
+	 * port speaks.
 	 */
 	static ByteBuf refusal(ByteBufAllocator allocator, HandshakeRefusal refusal) {
 		byte[] body = (refusal.message() + "\n").getBytes(StandardCharsets.UTF_8);
@@ -62,7 +64,10 @@ final class HandshakeResponses {
 		return out;
 	}
 
-	/** Writes one header line when the value is present; header values keep their bytes (ISO-8859-1). */
+	/**
+	 * Writes one header line when the value is present; header values keep their bytes
+	 * (ISO-8859-1).
+	 */
 	static void header(ByteBuf out, String name, CharSequence value) {
 		if (value == null) {
 			return;

@@ -11,9 +11,9 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Closes sessions whose route idle timeout has passed with no frame in either direction, with 1001
- * "idle timeout". One periodic sweep over the registry replaces a timer per connection: the relay's
- * hot path only counts frames, which it does anyway.
+ * Closes sessions whose route idle timeout has passed with no frame in either direction,
+ * with 1001 "idle timeout". One periodic sweep over the registry replaces a timer per
+ * connection: the relay's hot path only counts frames, which it does anyway.
  */
 public class IdleSweeper implements SmartLifecycle {
 

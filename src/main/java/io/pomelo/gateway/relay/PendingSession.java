@@ -26,10 +26,11 @@ import io.pomelo.gateway.route.BackendTarget;
 import io.pomelo.gateway.route.GatewayRoute;
 
 /**
- * One handshake between admission and the tunnel. It owns the session's ticket and its backend
- * connection from the moment the upgrade is admitted, and has exactly two ways out: {@link #backendUpgraded}
- * hands both to a {@link Tunnel} together with the client's 101, and {@link #abandon} gives both back and
- * answers the client with the reason. Whichever comes first wins; the other does nothing.
+ * One handshake between admission and the tunnel. It owns the session's ticket and its
+ * backend connection from the moment the upgrade is admitted, and has exactly two ways
+ * out: {@link #backendUpgraded} hands both to a {@link Tunnel} together with the client's
+ * 101, and {@link #abandon} gives both back and answers the client with the reason.
+ * Whichever comes first wins; the other does nothing.
  * <p>
  * Runs on the client's event loop, which the backend channel shares.
  */
@@ -37,7 +38,8 @@ final class PendingSession {
 
 	private static final Log logger = LogFactory.getLog(PendingSession.class);
 
-	// A client must wait for the 101 before it sends a frame (RFC 6455 4.1); a little is kept, not more.
+	// A client must wait for the 101 before it sends a frame (RFC 6455 4.1); a little is
+	// kept, not more.
 	private static final int MAX_EARLY_BYTES = 16 * 1024;
 
 	private final Relay relay;
@@ -87,8 +89,9 @@ final class PendingSession {
 				this.offeredSubprotocols, this.offeredExtensions, forwarded);
 		BackendHandshake handshake = new BackendHandshake(this, key, request);
 		this.timeout = this.client.executor()
-			.schedule(() -> abandon(HandshakeRefusal.of(RefusalReason.TIMEOUT,
-					"backend did not complete the WebSocket handshake in time")),
+			.schedule(
+					() -> abandon(HandshakeRefusal.of(RefusalReason.TIMEOUT,
+							"backend did not complete the WebSocket handshake in time")),
 					this.relay.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
 		ChannelFuture connect;
 		try {
@@ -108,8 +111,8 @@ final class PendingSession {
 	}
 
 	/**
-	 * Bytes the client sent after its request, before its 101: kept for the tunnel, in order, up to a
-	 * small bound.
+	 * Bytes the client sent after its request, before its 101: kept for the tunnel, in
+	 * order, up to a small bound.
 	 */
 	void early(ByteBuf bytes) {
 		if (this.done) {
@@ -121,7 +124,8 @@ final class PendingSession {
 		}
 		this.early.addComponent(true, bytes);
 		if (this.early.readableBytes() > MAX_EARLY_BYTES) {
-			abandon(HandshakeRefusal.of(RefusalReason.BAD_REQUEST, "data sent before the WebSocket handshake completed"));
+			abandon(HandshakeRefusal.of(RefusalReason.BAD_REQUEST,
+					"data sent before the WebSocket handshake completed"));
 		}
 	}
 
@@ -136,7 +140,10 @@ final class PendingSession {
 		return this.offeredExtensions != null && Extensions.answerFitsOffer(chosen, this.offeredExtensions);
 	}
 
-	/** The backend sent a valid 101: the client gets its own, and the tunnel takes both sockets. */
+	/**
+	 * The backend sent a valid 101: the client gets its own, and the tunnel takes both
+	 * sockets.
+	 */
 	void backendUpgraded(ChannelHandlerContext backendContext, String subprotocol, String extensions) {
 		if (this.done) {
 			return;
@@ -151,8 +158,9 @@ final class PendingSession {
 			this.relay.registry().handshakeFailed(this.route.id(), RefusalReason.CLIENT_GONE.tag());
 			return;
 		}
-		RelaySession session = this.relay.registry().open(this.route.id(), this.clientAddress.toString(),
-				this.target.uri(), this.route.limits().idleTimeout(), extensions);
+		RelaySession session = this.relay.registry()
+			.open(this.route.id(), this.clientAddress.toString(), this.target.uri(), this.route.limits().idleTimeout(),
+					extensions);
 		Runnable onEnd = () -> {
 			this.ticket.release();
 			this.relay.registry().closed(session);
@@ -188,7 +196,10 @@ final class PendingSession {
 		abandon(HandshakeRefusal.of(RefusalReason.CLIENT_GONE, "client went away"));
 	}
 
-	/** Gives back what the handshake held and answers the client with the reason, unless it is gone. */
+	/**
+	 * Gives back what the handshake held and answers the client with the reason, unless
+	 * it is gone.
+	 */
 	void abandon(HandshakeRefusal refusal) {
 		if (this.done) {
 			return;

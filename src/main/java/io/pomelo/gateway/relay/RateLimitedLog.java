@@ -9,8 +9,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * A warning that many connections can trigger, written at most once per period per message and
- * saying how many it stands for, so that no client can fill the disk through the log.
+ * A warning that many connections can trigger, written at most once per period per
+ * message and saying how many it stands for, so that no client can fill the disk through
+ * the log.
  */
 public final class RateLimitedLog {
 
@@ -21,7 +22,10 @@ public final class RateLimitedLog {
 	private RateLimitedLog() {
 	}
 
-	/** Logs a warning on the logger of {@code source}, or counts it when one was logged recently. */
+	/**
+	 * Logs a warning on the logger of {@code source}, or counts it when one was logged
+	 * recently.
+	 */
 	public static void warn(Class<?> source, String message, Throwable cause) {
 		Window window = windows.computeIfAbsent(source.getName() + ": " + message, (key) -> new Window());
 		long now = System.nanoTime();
@@ -30,10 +34,8 @@ public final class RateLimitedLog {
 			return;
 		}
 		Log log = LogFactory.getLog(source);
-		String text = (suppressed > 0)
-				? message + " (" + suppressed + " more like it in the last " + TimeUnit.NANOSECONDS.toSeconds(PERIOD_NANOS)
-						+ " s were not logged)"
-				: message;
+		String text = (suppressed > 0) ? message + " (" + suppressed + " more like it in the last "
+				+ TimeUnit.NANOSECONDS.toSeconds(PERIOD_NANOS) + " s were not logged)" : message;
 		log.warn(text + ": " + cause);
 		if (log.isDebugEnabled()) {
 			log.debug(message, cause);
@@ -46,7 +48,10 @@ public final class RateLimitedLog {
 
 		private final AtomicLong suppressed = new AtomicLong();
 
-		/** @return -1 to suppress this one, or how many were suppressed since the last one logged */
+		/**
+		 * @return -1 to suppress this one, or how many were suppressed since the last one
+		 * logged
+		 */
 		long tryOpen(long now) {
 			long opened = this.openedAt.get();
 			if (opened != Long.MIN_VALUE && now - opened < PERIOD_NANOS) {

@@ -1,12 +1,15 @@
 package io.pomelo.gateway.relay;
 
 /**
- * Why a client's upgrade got an HTTP answer instead of 101: the status the client sees and the bounded
- * tag that {@code pomelo.gateway.handshake.failures} counts it under.
+ * Why a client's upgrade got an HTTP answer instead of 101: the status the client sees
+ * and the bounded tag that {@code pomelo.gateway.handshake.failures} counts it under.
  */
 public enum RefusalReason {
 
-	/** A malformed request or WebSocket upgrade (RFC 6455 4.2.1): bad key, missing Host, a body. */
+	/**
+	 * A malformed request or WebSocket upgrade (RFC 6455 4.2.1): bad key, missing Host, a
+	 * body.
+	 */
 	BAD_REQUEST(400, "bad_request"),
 
 	/** An upgrade that is not a GET. */
@@ -18,7 +21,10 @@ public enum RefusalReason {
 	/** The request line is longer than the decoder accepts. */
 	URI_TOO_LONG(414, "uri_too_long"),
 
-	/** The headers are larger than server.max-http-request-header-size, or more than max-header-count. */
+	/**
+	 * The headers are larger than server.max-http-request-header-size, or more than
+	 * max-header-count.
+	 */
 	HEADERS_TOO_LARGE(431, "headers_too_large"),
 
 	/** A plain HTTP request on a WebSocket route. */
@@ -48,7 +54,10 @@ public enum RefusalReason {
 	/** The gateway is draining for shutdown. */
 	SHUTTING_DOWN(503, "shutting_down"),
 
-	/** The backend could not be reached: refused, unroutable, or no TCP connection in time. */
+	/**
+	 * The backend could not be reached: refused, unroutable, or no TCP connection in
+	 * time.
+	 */
 	BACKEND_UNREACHABLE(502, "backend_unreachable"),
 
 	/** The backend answered the upgrade with something other than a valid 101. */
@@ -58,7 +67,8 @@ public enum RefusalReason {
 	TIMEOUT(504, "timeout"),
 
 	/**
-	 * The client went away while its backend handshake ran; nothing is sent (nginx logs this as 499).
+	 * The client went away while its backend handshake ran; nothing is sent (nginx logs
+	 * this as 499).
 	 */
 	CLIENT_GONE(499, "client_gone");
 

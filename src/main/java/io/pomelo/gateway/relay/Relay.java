@@ -17,9 +17,10 @@ import io.pomelo.gateway.route.RouteIndex;
 import io.pomelo.gateway.security.WeChatRefererPolicy;
 
 /**
- * What every handshake on the data port shares: the route index, admission, the client address
- * resolver, the backend connector, the session registry, the observers, and the answer to a refused
- * upgrade. One instance per gateway; each connection has its own {@link UpgradeHandler}.
+ * What every handshake on the data port shares: the route index, admission, the client
+ * address resolver, the backend connector, the session registry, the observers, and the
+ * answer to a refused upgrade. One instance per gateway; each connection has its own
+ * {@link UpgradeHandler}.
  */
 public final class Relay {
 
@@ -75,7 +76,9 @@ public final class Relay {
 		return this.referer;
 	}
 
-	/** The part of a client's extension offer that goes to the backend, or {@code null}. */
+	/**
+	 * The part of a client's extension offer that goes to the backend, or {@code null}.
+	 */
 	String forwardedExtensions(String offer) {
 		return Extensions.allowed(offer, this.extensions);
 	}
@@ -132,18 +135,18 @@ public final class Relay {
 			case ADDRESS_HANDSHAKE_RATE -> new HandshakeRefusal(RefusalReason.RATE_LIMITED, 429,
 					"too many WebSocket upgrades from this address; retry later",
 					Math.max(1, TimeUnit.NANOSECONDS.toSeconds(refusal.retryAfterNanos() + 999_999_999L)));
-			case ADDRESS_SESSIONS -> HandshakeRefusal.of(RefusalReason.ADDRESS_SESSIONS,
-					"this address holds as many sessions as it may");
+			case ADDRESS_SESSIONS ->
+				HandshakeRefusal.of(RefusalReason.ADDRESS_SESSIONS, "this address holds as many sessions as it may");
 			case GATEWAY_SESSIONS -> HandshakeRefusal.of(RefusalReason.GATEWAY_FULL,
 					"the gateway holds as many sessions as it may; connect again");
-			case ROUTE_SESSIONS, PENDING_CONNECTIONS, ADDRESS_PENDING_CONNECTIONS -> HandshakeRefusal
-				.of(RefusalReason.OVER_LIMIT, "route " + route.id() + " is at its connection limit");
+			case ROUTE_SESSIONS, PENDING_CONNECTIONS, ADDRESS_PENDING_CONNECTIONS ->
+				HandshakeRefusal.of(RefusalReason.OVER_LIMIT, "route " + route.id() + " is at its connection limit");
 		};
 	}
 
 	/**
-	 * Counts a refused upgrade and answers it; the connection then closes. The caller's context must
-	 * have no HTTP encoder between it and the socket.
+	 * Counts a refused upgrade and answers it; the connection then closes. The caller's
+	 * context must have no HTTP encoder between it and the socket.
 	 */
 	void refuse(ChannelHandlerContext ctx, String routeId, HandshakeRefusal refusal) {
 		this.registry.handshakeFailed(routeId, refusal.reason().tag());

@@ -18,8 +18,8 @@ import io.pomelo.gateway.route.RouteIndex;
 import io.pomelo.gateway.security.WeChatRefererPolicy;
 
 /**
- * The relay: admission, the backend connector, the session registry, and the handlers that the data
- * port's server runs for every connection.
+ * The relay: admission, the backend connector, the session registry, and the handlers
+ * that the data port's server runs for every connection.
  */
 @Configuration(proxyBeanMethods = false)
 class RelayConfiguration {
@@ -69,12 +69,13 @@ class RelayConfiguration {
 		return new Relay(routeIndex, admissionControl, clientAddressResolver, backendConnector, sessionRegistry,
 				observers.orderedStream().toList(), drain::draining, properties.getRelay().getHandshakeTimeout(),
 				properties.getRelay().getCloseGrace(), properties.getLimits().getMaxHeaderCount(),
-				properties.getRelay().getExtensions(), WeChatRefererPolicy.of(properties.getWechatReferer()), clientEvents.getIfAvailable(() -> ClientEvents.NONE));
+				properties.getRelay().getExtensions(), WeChatRefererPolicy.of(properties.getWechatReferer()),
+				clientEvents.getIfAvailable(() -> ClientEvents.NONE));
 	}
 
 	/**
-	 * Applies to the data port's server only: the management server of the child context does not see
-	 * this customizer.
+	 * Applies to the data port's server only: the management server of the child context
+	 * does not see this customizer.
 	 */
 	@Bean
 	WebServerFactoryCustomizer<NettyReactiveWebServerFactory> dataPortCustomizer(Relay relay,

@@ -15,8 +15,9 @@ import java.util.function.BiConsumer;
 /**
  * One live relayed connection, as the registry, metrics and the admin API see it.
  * <p>
- * Each direction's counters have a single writer, the event loop of the channel the frames arrive on,
- * so plain volatile increments are safe and readers on other threads see recent values.
+ * Each direction's counters have a single writer, the event loop of the channel the
+ * frames arrive on, so plain volatile increments are safe and readers on other threads
+ * see recent values.
  */
 public final class RelaySession {
 
@@ -62,7 +63,8 @@ public final class RelaySession {
 		this(id, routeId, clientAddress, backend, idleTimeout, null);
 	}
 
-	RelaySession(String id, String routeId, String clientAddress, URI backend, Duration idleTimeout, String extensions) {
+	RelaySession(String id, String routeId, String clientAddress, URI backend, Duration idleTimeout,
+			String extensions) {
 		this.extensions = extensions;
 		this.compressed = Extensions.compresses(extensions);
 		this.id = id;
@@ -74,14 +76,17 @@ public final class RelaySession {
 		this.idleTimeoutNanos = idleTimeout.toNanos();
 	}
 
-	/** Whether the session negotiated permessage-deflate, so that its messages may be compressed. */
+	/**
+	 * Whether the session negotiated permessage-deflate, so that its messages may be
+	 * compressed.
+	 */
 	public boolean compressed() {
 		return this.compressed;
 	}
 
 	/**
-	 * The {@code Sec-WebSocket-Extensions} the backend answered and the client got, parameters included,
-	 * or {@code null} when none was negotiated.
+	 * The {@code Sec-WebSocket-Extensions} the backend answered and the client got,
+	 * parameters included, or {@code null} when none was negotiated.
 	 */
 	public String extensions() {
 		return this.extensions;
@@ -100,7 +105,10 @@ public final class RelaySession {
 		return this.clientAddress;
 	}
 
-	/** The backend URI this session connected to; it never changes, whatever happens to the route. */
+	/**
+	 * The backend URI this session connected to; it never changes, whatever happens to
+	 * the route.
+	 */
 	public URI backend() {
 		return this.backend;
 	}
@@ -135,8 +143,8 @@ public final class RelaySession {
 	}
 
 	/**
-	 * Adds what one read carried in one direction. Called once per read, not per frame, so the relay
-	 * pays for these volatile writes once per batch.
+	 * Adds what one read carried in one direction. Called once per read, not per frame,
+	 * so the relay pays for these volatile writes once per batch.
 	 */
 	void count(Direction direction, long frames, long payloadBytes) {
 		if (frames == 0 && payloadBytes == 0) {
@@ -153,8 +161,9 @@ public final class RelaySession {
 	}
 
 	/**
-	 * Whether no frame has passed for the idle timeout, as seen by the sweeps. Called by one sweeper thread
-	 * only; it compares frame and byte counts between sweeps, so the relay pays nothing per frame for idleness.
+	 * Whether no frame has passed for the idle timeout, as seen by the sweeps. Called by
+	 * one sweeper thread only; it compares frame and byte counts between sweeps, so the
+	 * relay pays nothing per frame for idleness.
 	 */
 	boolean idleAt(long nowNanos) {
 		long frames = this.framesUp + this.framesDown + this.bytesUp + this.bytesDown;
@@ -167,8 +176,8 @@ public final class RelaySession {
 	}
 
 	/**
-	 * Binds how the gateway closes this session: {@code closer} must run on {@code loop}, the event loop
-	 * both of the session's sockets live on.
+	 * Binds how the gateway closes this session: {@code closer} must run on {@code loop},
+	 * the event loop both of the session's sockets live on.
 	 */
 	void bindCloser(Executor loop, BiConsumer<Integer, String> closer) {
 		this.loop = loop;
@@ -189,8 +198,8 @@ public final class RelaySession {
 	}
 
 	/**
-	 * Closes both sides with the given code and reason, on the gateway's own account. May be called
-	 * from any thread.
+	 * Closes both sides with the given code and reason, on the gateway's own account. May
+	 * be called from any thread.
 	 */
 	public void close(int code, String reason) {
 		Executor loop = this.loop;
@@ -203,8 +212,9 @@ public final class RelaySession {
 	}
 
 	/**
-	 * Closes many sessions with one task per event loop rather than one per session, so that a drain
-	 * of thousands of sessions wakes each loop once and its writes go out together.
+	 * Closes many sessions with one task per event loop rather than one per session, so
+	 * that a drain of thousands of sessions wakes each loop once and its writes go out
+	 * together.
 	 */
 	static void closeAll(Collection<RelaySession> sessions, int code, String reason) {
 		Map<Executor, List<RelaySession>> byLoop = new HashMap<>();

@@ -1,8 +1,8 @@
 package io.pomelo.gateway.relay;
 
 /**
- * Told when sessions open and close; metrics implement it. Called on event loop threads, so
- * implementations must not block.
+ * Told when sessions open and close; metrics implement it. Called on event loop threads,
+ * so implementations must not block.
  */
 public interface SessionListener {
 

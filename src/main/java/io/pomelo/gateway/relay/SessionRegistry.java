@@ -9,8 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Every live relayed connection. It is the single source of truth that metrics, the admin API and
- * draining read.
+ * Every live relayed connection. It is the single source of truth that metrics, the admin
+ * API and draining read.
  */
 public class SessionRegistry {
 
@@ -35,8 +35,9 @@ public class SessionRegistry {
 
 	RelaySession open(String routeId, String clientAddress, java.net.URI backend, java.time.Duration idleTimeout,
 			String extensions) {
-		RelaySession session = new RelaySession(this.instancePrefix + Long.toString(this.sequence.incrementAndGet(), 36),
-				routeId, clientAddress, backend, idleTimeout, extensions);
+		RelaySession session = new RelaySession(
+				this.instancePrefix + Long.toString(this.sequence.incrementAndGet(), 36), routeId, clientAddress,
+				backend, idleTimeout, extensions);
 		this.sessions.put(session.id(), session);
 		for (SessionListener listener : this.listeners) {
 			listener.opened(session);

@@ -12,10 +12,11 @@ import org.springframework.context.SmartLifecycle;
 
 /**
  * Ends the gateway's WebSocket sessions cleanly on shutdown (SIGTERM): readiness goes to
- * REFUSING_TRAFFIC and new upgrades get 503 at once; after the drain period, which lets Kubernetes take
- * the pod out of its endpoints and lets sessions end by themselves, every remaining session gets close
- * 1001 "server shutting down" on both sides. It stops before the web server's graceful shutdown, which
- * would otherwise wait for open WebSockets until its timeout.
+ * REFUSING_TRAFFIC and new upgrades get 503 at once; after the drain period, which lets
+ * Kubernetes take the pod out of its endpoints and lets sessions end by themselves, every
+ * remaining session gets close 1001 "server shutting down" on both sides. It stops before
+ * the web server's graceful shutdown, which would otherwise wait for open WebSockets
+ * until its timeout.
  */
 public class ShutdownDrain implements SmartLifecycle {
 
@@ -85,7 +86,8 @@ public class ShutdownDrain implements SmartLifecycle {
 
 	@Override
 	public int getPhase() {
-		// Above the web server's graceful shutdown phase (DEFAULT_PHASE - 1024), so it stops first.
+		// Above the web server's graceful shutdown phase (DEFAULT_PHASE - 1024), so it
+		// stops first.
 		return SmartLifecycle.DEFAULT_PHASE - 512;
 	}
 

@@ -11,7 +11,10 @@ public enum Side {
 	/** The Pomelo server sent a close frame or dropped the connection. */
 	BACKEND,
 
-	/** The gateway itself: idle timeout, drain, an admin request or a frame over the limit. */
+	/**
+	 * The gateway itself: idle timeout, drain, an admin request or a frame over the
+	 * limit.
+	 */
 	GATEWAY
 
 }

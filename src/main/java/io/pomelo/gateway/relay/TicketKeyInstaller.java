@@ -9,11 +9,12 @@ import io.netty.handler.ssl.SslHandler;
 import io.pomelo.gateway.config.SessionTicketKeys;
 
 /**
- * Gives the shared session ticket keys to the TLS context that SNI picked. Reactor Netty puts an SNI
- * handler where the {@link SslHandler} goes, and only its lookup knows the context (Spring Boot swaps it
- * on a certificate reload). The lookup's completion event reaches this handler after the
- * {@link SslHandler} is in place and before the ClientHello is handed to it, so the ticket that
- * ClientHello carries meets the shared keys.
+ * Gives the shared session ticket keys to the TLS context that SNI picked. Reactor Netty
+ * puts an SNI handler where the {@link SslHandler} goes, and only its lookup knows the
+ * context (Spring Boot swaps it on a certificate reload). The lookup's completion event
+ * reaches this handler after the {@link SslHandler} is in place and before the
+ * ClientHello is handed to it, so the ticket that ClientHello carries meets the shared
+ * keys.
  */
 @ChannelHandler.Sharable
 final class TicketKeyInstaller extends ChannelInboundHandlerAdapter {

@@ -14,18 +14,19 @@ import reactor.netty.NettyPipeline;
 
 /**
  * Relays one session after both handshakes as a byte tunnel, the way nginx does: two
- * {@link TunnelEnd}s, one per socket, and two {@link Flow}s, one per direction, pass each socket's bytes
- * to the other as they were read. Client frames stay masked and backend frames unmasked, which is
- * exactly what each receiver expects, so close frames pass with their code and reason intact.
+ * {@link TunnelEnd}s, one per socket, and two {@link Flow}s, one per direction, pass each
+ * socket's bytes to the other as they were read. Client frames stay masked and backend
+ * frames unmasked, which is exactly what each receiver expects, so close frames pass with
+ * their code and reason intact.
  * <p>
- * The tunnel decides how a session ends. The gateway writes a frame of its own only at a frame
- * boundary: the close that replaces a peer that dropped (1011 toward the client, 1001 toward the
- * backend), 1009 for a frame over the limit, and the closes of an operator, a drain or the idle
- * sweeper. A socket that has both sent and been sent a close frame is closed; both are closed after
- * the close grace at the latest.
+ * The tunnel decides how a session ends. The gateway writes a frame of its own only at a
+ * frame boundary: the close that replaces a peer that dropped (1011 toward the client,
+ * 1001 toward the backend), 1009 for a frame over the limit, and the closes of an
+ * operator, a drain or the idle sweeper. A socket that has both sent and been sent a
+ * close frame is closed; both are closed after the close grace at the latest.
  * <p>
- * Both channels live on one event loop, so nothing here needs a lock; calls from other threads hop
- * onto that loop.
+ * Both channels live on one event loop, so nothing here needs a lock; calls from other
+ * threads hop onto that loop.
  */
 final class Tunnel {
 
@@ -33,7 +34,8 @@ final class Tunnel {
 
 	private static final Log logger = LogFactory.getLog(Tunnel.class);
 
-	// Reactor Netty's per-request HTTP handlers on the server side; none has anything to do after a 101.
+	// Reactor Netty's per-request HTTP handlers on the server side; none has anything to
+	// do after a 101.
 	private static final List<String> REACTOR_HTTP_HANDLERS = List.of(NettyPipeline.HttpTrafficHandler,
 			NettyPipeline.AccessLogHandler, NettyPipeline.CompressionHandler, NettyPipeline.HttpMetricsHandler,
 			NettyPipeline.ErrorLogHandler);
@@ -76,15 +78,16 @@ final class Tunnel {
 	}
 
 	/**
-	 * Takes both channels over at the end of a handshake, on their shared event loop: the ends replace
-	 * the handshake handlers, the client gets its 101 before any backend byte, then the backend bytes
-	 * that came with its 101 and the client bytes that came early go through as if just read.
+	 * Takes both channels over at the end of a handshake, on their shared event loop: the
+	 * ends replace the handshake handlers, the client gets its 101 before any backend
+	 * byte, then the backend bytes that came with its 101 and the client bytes that came
+	 * early go through as if just read.
 	 * @param onEnd runs once, when both sockets are closed
 	 * @param switchingProtocols the client's 101, written first
 	 * @param early bytes the client sent before its 101, or {@code null}
 	 */
-	static Tunnel start(RelaySession session, FrameObserver observer, Runnable onEnd, Channel client,
-			Channel backend, int maxFramePayload, long closeGraceNanos, ByteBuf switchingProtocols, ByteBuf early) {
+	static Tunnel start(RelaySession session, FrameObserver observer, Runnable onEnd, Channel client, Channel backend,
+			int maxFramePayload, long closeGraceNanos, ByteBuf switchingProtocols, ByteBuf early) {
 		if (client.eventLoop() != backend.eventLoop() || !client.eventLoop().inEventLoop()) {
 			ReferenceCountUtil.release(switchingProtocols);
 			ReferenceCountUtil.release(early);
@@ -96,22 +99,25 @@ final class Tunnel {
 	}
 
 	/**
-	 * Takes both pipelines over; {@link #start} checks the threading first. Tests drive this directly on
-	 * two embedded channels, whose event loops are the test's own thread.
+	 * Takes both pipelines over; {@link #start} checks the threading first. Tests drive
+	 * this directly on two embedded channels, whose event loops are the test's own
+	 * thread.
 	 */
 	void install(ByteBuf switchingProtocols, ByteBuf early) {
 		this.client.install(UpgradeHandler.NAME, REACTOR_HTTP_HANDLERS);
 		this.backend.install(BackendHandshake.NAME, List.of());
 		this.session.bindCloser(this.client.channel().eventLoop(), this::closeByGateway);
 		this.client.context().writeAndFlush(switchingProtocols, this.client.context().voidPromise());
-		// The decoder hands on what followed the 101 as it leaves: frames the backend sent at once.
+		// The decoder hands on what followed the 101 as it leaves: frames the backend
+		// sent at once.
 		ChannelPipeline backendPipeline = this.backend.channel().pipeline();
 		if (backendPipeline.get(BackendConnector.DECODER) != null) {
 			backendPipeline.remove(BackendConnector.DECODER);
 		}
 		if (logger.isDebugEnabled()) {
-			logger.debug("Session " + this.session.id() + " relaying: client " + this.client.channel().pipeline().names()
-					+ ", backend " + this.backend.channel().pipeline().names());
+			logger
+				.debug("Session " + this.session.id() + " relaying: client " + this.client.channel().pipeline().names()
+						+ ", backend " + this.backend.channel().pipeline().names());
 		}
 		startOrClose(this.backend, null);
 		startOrClose(this.client, early);
@@ -131,14 +137,19 @@ final class Tunnel {
 		return this.session;
 	}
 
-	/** The gateway's own close, toward both sides: an operator, a drain, the idle sweeper. */
+	/**
+	 * The gateway's own close, toward both sides: an operator, a drain, the idle sweeper.
+	 */
 	void closeByGateway(int code, String reason) {
 		sendClose(this.down, code, reason);
 		sendClose(this.up, code, reason);
 		startClosing();
 	}
 
-	/** Writes a close frame of the gateway's own to the flow's sink at its next frame boundary. */
+	/**
+	 * Writes a close frame of the gateway's own to the flow's sink at its next frame
+	 * boundary.
+	 */
 	private void sendClose(Flow flow, int code, String reason) {
 		TunnelEnd sink = flow.sink();
 		if (flow.closeSent() || sink.inactive()) {
@@ -155,7 +166,8 @@ final class Tunnel {
 			writeClose(flow, code, reason);
 		}
 		else if (flow.source().inactive()) {
-			// The frame in flight toward the sink can never be finished, so no frame can follow it.
+			// The frame in flight toward the sink can never be finished, so no frame can
+			// follow it.
 			closeSocket(sink);
 		}
 		else {
@@ -177,11 +189,14 @@ final class Tunnel {
 
 	private static void closeSocket(TunnelEnd end) {
 		end.sent().endWithSocketClose();
-		// Behind the writes already queued, so a close frame just written still goes out first.
+		// Behind the writes already queued, so a close frame just written still goes out
+		// first.
 		end.closeAfterWrites();
 	}
 
-	/** The flow's source sent a close frame, which was forwarded to the sink as it was. */
+	/**
+	 * The flow's source sent a close frame, which was forwarded to the sink as it was.
+	 */
 	void closeFrameReceived(Flow flow, int code) {
 		TunnelEnd source = flow.source();
 		source.markCloseReceived();
@@ -193,14 +208,16 @@ final class Tunnel {
 	}
 
 	/**
-	 * A frame the gateway will not pass began in the flow (over the payload limit: 1009; a reserved bit
-	 * no extension allows: 1002): neither side gets any more of it, both get the close where they are at
-	 * a frame boundary, and a sink that already got part of the frame is simply closed.
+	 * A frame the gateway will not pass began in the flow (over the payload limit: 1009;
+	 * a reserved bit no extension allows: 1002): neither side gets any more of it, both
+	 * get the close where they are at a frame boundary, and a sink that already got part
+	 * of the frame is simply closed.
 	 */
 	void frameRefused(Flow flow, boolean limitBrokeAFrame, int code, String reason) {
 		flow.stopForwarding();
 		this.session.recordClose(Side.GATEWAY, code);
-		// The source's close is decided first: closing the sink may report it gone at once.
+		// The source's close is decided first: closing the sink may report it gone at
+		// once.
 		sendClose(flow.source().sent(), code, reason);
 		if (limitBrokeAFrame) {
 			closeSocket(flow.sink());
@@ -218,7 +235,10 @@ final class Tunnel {
 		closeIfHandshakeDone(flow.sink());
 	}
 
-	/** A socket closed: the other gets a close of the gateway's own unless it already had one. */
+	/**
+	 * A socket closed: the other gets a close of the gateway's own unless it already had
+	 * one.
+	 */
 	void socketClosed(TunnelEnd end) {
 		if (logger.isDebugEnabled()) {
 			logger.debug("Session " + this.session.id() + ": " + end.side() + " socket closed (close frame "

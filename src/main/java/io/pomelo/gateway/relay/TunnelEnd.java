@@ -12,9 +12,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * One socket of a tunnel, as a handler in that socket's pipeline: what it reads goes into the flow it
- * is the source of, and what it can take is pushed back to the flow it is the sink of. It knows only
- * its own socket's state: whether it sent a close frame and whether it is closed.
+ * One socket of a tunnel, as a handler in that socket's pipeline: what it reads goes into
+ * the flow it is the source of, and what it can take is pushed back to the flow it is the
+ * sink of. It knows only its own socket's state: whether it sent a close frame and
+ * whether it is closed.
  */
 final class TunnelEnd extends ChannelInboundHandlerAdapter {
 
@@ -39,8 +40,8 @@ final class TunnelEnd extends ChannelInboundHandlerAdapter {
 	private boolean inactive;
 
 	/**
-	 * @param masked whether frames the gateway writes to this socket must be masked: toward a backend the
-	 * gateway is the client (RFC 6455 5.1)
+	 * @param masked whether frames the gateway writes to this socket must be masked:
+	 * toward a backend the gateway is the client (RFC 6455 5.1)
 	 */
 	TunnelEnd(Tunnel tunnel, Side side, Channel channel, boolean masked) {
 		this.tunnel = tunnel;
@@ -105,9 +106,13 @@ final class TunnelEnd extends ChannelInboundHandlerAdapter {
 		this.ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
 	}
 
-	/** Starts reading, from a task of its own, and first replays bytes that arrived before the tunnel. */
+	/**
+	 * Starts reading, from a task of its own, and first replays bytes that arrived before
+	 * the tunnel.
+	 */
 	void startReading(ByteBuf replay) {
-		// Switched on from inside the read that delivered the 101, io_uring sometimes left the channel
+		// Switched on from inside the read that delivered the 101, io_uring sometimes
+		// left the channel
 		// with no read armed; a task of its own runs after that read has completed.
 		this.channel.eventLoop().execute(() -> {
 			if (replay != null) {
@@ -132,7 +137,8 @@ final class TunnelEnd extends ChannelInboundHandlerAdapter {
 		}
 		this.received.received(in);
 		if (!this.received.sink().channel().isWritable()) {
-			// The sink takes bytes slower than this socket brings them: stop reading until it catches up.
+			// The sink takes bytes slower than this socket brings them: stop reading
+			// until it catches up.
 			this.channel.config().setAutoRead(false);
 		}
 	}
@@ -146,7 +152,8 @@ final class TunnelEnd extends ChannelInboundHandlerAdapter {
 	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
 		TunnelEnd source = this.sent.source();
 		if (this.channel.isWritable() && !source.inactive()) {
-			// As at the start, never switched on from inside a completion (see startReading).
+			// As at the start, never switched on from inside a completion (see
+			// startReading).
 			source.channel.eventLoop().execute(() -> source.channel.config().setAutoRead(true));
 		}
 		ctx.fireChannelWritabilityChanged();
@@ -158,7 +165,10 @@ final class TunnelEnd extends ChannelInboundHandlerAdapter {
 		ctx.fireChannelInactive();
 	}
 
-	/** This socket is closed; the tunnel decides what the other one gets. Only the first call counts. */
+	/**
+	 * This socket is closed; the tunnel decides what the other one gets. Only the first
+	 * call counts.
+	 */
 	void markInactive() {
 		if (this.inactive) {
 			return;

@@ -28,14 +28,16 @@ import io.pomelo.gateway.route.BackendTarget;
 import io.pomelo.gateway.route.GatewayRoute;
 
 /**
- * The handshake of one data-port connection, right behind the HTTP decoder. It reads the upgrade
- * request and takes it through the steps in order, each of which may refuse it before anything is
- * spent on the next: read limits, validation (RFC 6455 4.2.1), route lookup, drain, client address,
- * admission, the choice of target, then the backend handshake in a {@link PendingSession}, whose 101
- * gets the client its own and hands both sockets to the {@link Tunnel}.
+ * The handshake of one data-port connection, right behind the HTTP decoder. It reads the
+ * upgrade request and takes it through the steps in order, each of which may refuse it
+ * before anything is spent on the next: read limits, validation (RFC 6455 4.2.1), route
+ * lookup, drain, client address, admission, the choice of target, then the backend
+ * handshake in a {@link PendingSession}, whose 101 gets the client its own and hands both
+ * sockets to the {@link Tunnel}.
  * <p>
- * A request that no gateway route matches goes on to Spring Cloud Gateway when it holds routes of its
- * own; otherwise the gateway answers it. Every answer the gateway gives itself closes the connection.
+ * A request that no gateway route matches goes on to Spring Cloud Gateway when it holds
+ * routes of its own; otherwise the gateway answers it. Every answer the gateway gives
+ * itself closes the connection.
  */
 final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 
@@ -81,7 +83,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	private void onRequest(ChannelHandlerContext ctx, HttpRequest request) {
-		// 1. Read limits: the decoder enforces the line and header size; the header count is ours.
+		// 1. Read limits: the decoder enforces the line and header size; the header count
+		// is ours.
 		HandshakeRefusal overLimit = readLimits(request);
 		if (overLimit != null) {
 			refuse(ctx, Relay.NO_ROUTE_ID, overLimit);
@@ -92,7 +95,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 		// 3. Route lookup, without side effects.
 		String uri = request.uri();
 		if (uri.isEmpty() || uri.charAt(0) != '/') {
-			refuse(ctx, Relay.NO_ROUTE_ID, HandshakeRefusal.of(RefusalReason.BAD_REQUEST, "the request target must be a path"));
+			refuse(ctx, Relay.NO_ROUTE_ID,
+					HandshakeRefusal.of(RefusalReason.BAD_REQUEST, "the request target must be a path"));
 			return;
 		}
 		int question = uri.indexOf('?');
@@ -114,7 +118,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 		}
 		// 4. A draining gateway takes no new sessions.
 		if (this.relay.draining()) {
-			refuse(ctx, route.id(), HandshakeRefusal.of(RefusalReason.SHUTTING_DOWN, "gateway is shutting down; connect again"));
+			refuse(ctx, route.id(),
+					HandshakeRefusal.of(RefusalReason.SHUTTING_DOWN, "gateway is shutting down; connect again"));
 			return;
 		}
 		HttpHeaders headers = request.headers();
@@ -124,10 +129,12 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 			refuse(ctx, route.id(), HandshakeRefusal.of(RefusalReason.FORBIDDEN, forbidden));
 			return;
 		}
-		// 6. Who the client is, as the limits, the registry and the backend's headers see it.
+		// 6. Who the client is, as the limits, the registry and the backend's headers see
+		// it.
 		ClientAddress peer = this.connection.client();
 		ClientAddress client = this.relay.resolver().fromRequest(peer, headers.get("X-Forwarded-For"));
-		// 7. Admission: gateway, route and address limits, and the address's handshake rate.
+		// 7. Admission: gateway, route and address limits, and the address's handshake
+		// rate.
 		AdmissionDecision decision = this.relay.admission()
 			.admitSession(route.id(), route.limits().maxConnections(), client, System.nanoTime());
 		if (decision instanceof AdmissionDecision.Refusal refusal) {
@@ -137,7 +144,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 		SessionTicket ticket = (SessionTicket) decision;
 		// 8. The target: the next one round-robin, or the port the path names.
 		BackendTarget target = route.chooseTarget(path, query);
-		// 9. The backend handshake; the client reads nothing more until the tunnel takes over.
+		// 9. The backend handshake; the client reads nothing more until the tunnel takes
+		// over.
 		removeHttpCodec(ctx);
 		ctx.channel().config().setAutoRead(false);
 		String host = headers.get(HttpHeaderNames.HOST);
@@ -146,7 +154,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 				this.connection.tls() ? "https" : "http", host, client.ip());
 		this.pending = new PendingSession(this.relay, ctx, route, target, client,
 				headers.get(HttpHeaderNames.SEC_WEBSOCKET_KEY), headers.get(HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL),
-				this.relay.forwardedExtensions(String.join(",", headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))),
+				this.relay.forwardedExtensions(
+						String.join(",", headers.getAll(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS))),
 				ticket);
 		this.pending.start(headers, forwarded);
 	}
@@ -178,7 +187,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 		this.relay.refuse(ctx, routeId, refusal);
 	}
 
-	// The gateway answers with bytes of its own from here on, and the next client bytes are frames.
+	// The gateway answers with bytes of its own from here on, and the next client bytes
+	// are frames.
 	private static void removeHttpCodec(ChannelHandlerContext ctx) {
 		if (ctx.pipeline().get(NettyPipeline.HttpCodec) != null) {
 			ctx.pipeline().remove(NettyPipeline.HttpCodec);
@@ -213,7 +223,8 @@ final class UpgradeHandler extends ChannelInboundHandlerAdapter {
 			ctx.fireExceptionCaught(cause);
 			return;
 		}
-		// Client-caused, and one client can cause any number: counted, never logged per connection.
+		// Client-caused, and one client can cause any number: counted, never logged per
+		// connection.
 		this.connection.failed(isTls(cause) ? ClientEvent.TLS_FAILED : ClientEvent.RESET);
 		if (this.pending != null) {
 			this.pending.clientGone();

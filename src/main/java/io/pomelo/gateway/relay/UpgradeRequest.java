@@ -9,10 +9,11 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 
 /**
- * Checks a client's opening handshake as a WebSocket server must (RFC 6455 section 4.2.1) before the
- * gateway spends anything on it: a GET on HTTP/1.1 or later with a Host, {@code Upgrade: websocket}
- * and {@code Connection: upgrade} as tokens in any case, a {@code Sec-WebSocket-Key} that is base64 of
- * exactly 16 bytes, {@code Sec-WebSocket-Version: 13}, and no body.
+ * Checks a client's opening handshake as a WebSocket server must (RFC 6455 section 4.2.1)
+ * before the gateway spends anything on it: a GET on HTTP/1.1 or later with a Host,
+ * {@code Upgrade: websocket} and {@code Connection: upgrade} as tokens in any case, a
+ * {@code Sec-WebSocket-Key} that is base64 of exactly 16 bytes,
+ * {@code Sec-WebSocket-Version: 13}, and no body.
  */
 final class UpgradeRequest {
 
@@ -99,7 +100,9 @@ final class UpgradeRequest {
 		return Verdict.VALID;
 	}
 
-	/** Whether a comma-separated header holds the token, compared without regard to case. */
+	/**
+	 * Whether a comma-separated header holds the token, compared without regard to case.
+	 */
 	static boolean hasToken(List<String> values, String token) {
 		for (String value : values) {
 			int from = 0;
@@ -127,8 +130,8 @@ final class UpgradeRequest {
 	}
 
 	/**
-	 * Whether a key is base64 of exactly 16 bytes: 22 base64 characters, the last of which carries only
-	 * 2 bits (A, Q, g or w), then "==".
+	 * Whether a key is base64 of exactly 16 bytes: 22 base64 characters, the last of
+	 * which carries only 2 bits (A, Q, g or w), then "==".
 	 */
 	static boolean isKey(String key) {
 		String trimmed = key.trim();

@@ -9,8 +9,9 @@ import java.util.concurrent.ThreadLocalRandom;
 import io.netty.util.concurrent.FastThreadLocal;
 
 /**
- * The nonce a WebSocket client sends and the accept value a server answers with (RFC 6455 4.1 and
- * 4.2.2). The gateway is a server to its client and a client to its backend, so it needs both.
+ * The nonce a WebSocket client sends and the accept value a server answers with (RFC 6455
+ * 4.1 and 4.2.2). The gateway is a server to its client and a client to its backend, so
+ * it needs both.
  */
 final class WebSocketKeys {
 

@@ -17,12 +17,13 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Watches the directories of the configuration files and calls back once a burst of events has been
- * quiet for a while. It watches directories, not files: kubelet updates a mounted ConfigMap by pointing
- * its {@code ..data} symlink at a new directory with a rename, which is an event in the mount directory
- * and none at all on the file path the application reads. Which event it was does not matter; the
- * callback compares the files' bytes, so a touch or an unrelated file in the same directory costs one
- * read and nothing else.
+ * Watches the directories of the configuration files and calls back once a burst of
+ * events has been quiet for a while. It watches directories, not files: kubelet updates a
+ * mounted ConfigMap by pointing its {@code ..data} symlink at a new directory with a
+ * rename, which is an event in the mount directory and none at all on the file path the
+ * application reads. Which event it was does not matter; the callback compares the files'
+ * bytes, so a touch or an unrelated file in the same directory costs one read and nothing
+ * else.
  */
 final class ConfigFileWatcher implements SmartLifecycle {
 

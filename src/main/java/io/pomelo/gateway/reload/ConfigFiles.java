@@ -27,29 +27,33 @@ import org.springframework.core.io.FileSystemResource;
 import org.springframework.core.io.Resource;
 
 /**
- * The operator's configuration files behind the environment, found from where Spring Boot read them
- * (the origin of their properties), so whatever {@code spring.config.additional-location} or
- * {@code ./application.yml} named is covered without parsing locations again. A file is always read
- * through the path Boot used: when that path is a Kubernetes ConfigMap's {@code ..data} symlink chain,
- * each reading follows the swapped link. Files inside the jar (the product defaults) never change and
+ * The operator's configuration files behind the environment, found from where Spring Boot
+ * read them (the origin of their properties), so whatever
+ * {@code spring.config.additional-location} or {@code ./application.yml} named is covered
+ * without parsing locations again. A file is always read through the path Boot used: when
+ * that path is a Kubernetes ConfigMap's {@code ..data} symlink chain, each reading
+ * follows the swapped link. Files inside the jar (the product defaults) never change and
  * are left out.
  * <p>
- * Documents of a file that activate on a profile or cloud platform are not re-read: route files have
- * none, and a re-read cannot tell whether Boot activated them.
+ * Documents of a file that activate on a profile or cloud platform are not re-read: route
+ * files have none, and a re-read cannot tell whether Boot activated them.
  */
 final class ConfigFiles {
 
-	// Boot's view of every other source, attached in front; it would answer with the old values.
+	// Boot's view of every other source, attached in front; it would answer with the old
+	// values.
 	private static final String ATTACHED = "configurationProperties";
 
-	// How Boot names a source it read from the class path, which may be a plain directory in development.
+	// How Boot names a source it read from the class path, which may be a plain directory
+	// in development.
 	private static final String CLASSPATH = "'class path resource [";
 
 	private static final String ACTIVATE = "spring.config.activate.";
 
 	private final ConfigurableEnvironment environment;
 
-	// Names of the environment's property sources that each file produced, in precedence order.
+	// Names of the environment's property sources that each file produced, in precedence
+	// order.
 	private final Map<Path, List<String>> sourcesByFile;
 
 	ConfigFiles(ConfigurableEnvironment environment) {
@@ -96,9 +100,9 @@ final class ConfigFiles {
 	}
 
 	/**
-	 * The environment's property sources as they would be if Boot read the files now: each file's
-	 * sources replaced in place by a fresh reading, so precedence (command line and environment
-	 * variables over files) stays as it was at start-up.
+	 * The environment's property sources as they would be if Boot read the files now:
+	 * each file's sources replaced in place by a fresh reading, so precedence (command
+	 * line and environment variables over files) stays as it was at start-up.
 	 * @throws ConfigFileException naming the file that cannot be read or parsed
 	 */
 	Reading read() {
@@ -200,7 +204,9 @@ final class ConfigFiles {
 
 	/**
 	 * One reading of the files.
-	 * @param sources every property source, the files' ones fresh, in the environment's order
+	 *
+	 * @param sources every property source, the files' ones fresh, in the environment's
+	 * order
 	 * @param stale the files' sources as Boot read them at start-up
 	 * @param fresh the files' sources as read now
 	 */

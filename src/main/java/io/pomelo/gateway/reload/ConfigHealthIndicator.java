@@ -7,10 +7,11 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The {@code config} health component: which files routes are read from, whether they are watched, and
- * what the last reading did, with the property and problem when it was refused. Informational and always
- * UP: a refused file leaves the gateway serving the routes it had, so neither readiness nor liveness
- * should change; the operator who pushed the file needs to see why, and this says it.
+ * The {@code config} health component: which files routes are read from, whether they are
+ * watched, and what the last reading did, with the property and problem when it was
+ * refused. Informational and always UP: a refused file leaves the gateway serving the
+ * routes it had, so neither readiness nor liveness should change; the operator who pushed
+ * the file needs to see why, and this says it.
  */
 final class ConfigHealthIndicator implements HealthIndicator {
 
@@ -35,10 +36,8 @@ final class ConfigHealthIndicator implements HealthIndicator {
 			details.put("lastReading", last.at().toString());
 			details.put("trigger", last.trigger());
 			if (last.refused()) {
-				details.put("problems", last.problems()
-					.stream()
-					.map((problem) -> problem.field() + ": " + problem.message())
-					.toList());
+				details.put("problems",
+						last.problems().stream().map((problem) -> problem.field() + ": " + problem.message()).toList());
 			}
 			if (!last.needsRestart().isEmpty()) {
 				details.put("needsRestart", last.needsRestart());

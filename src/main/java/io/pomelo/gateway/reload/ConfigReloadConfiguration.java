@@ -13,8 +13,9 @@ import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.route.RouteTable;
 
 /**
- * The reloader, its meters and health, and the watch unless {@code pomelo.gateway.config-reload.watch}
- * is false. The reloader exists either way, for the admin API's explicit trigger.
+ * The reloader, its meters and health, and the watch unless
+ * {@code pomelo.gateway.config-reload.watch} is false. The reloader exists either way,
+ * for the admin API's explicit trigger.
  */
 @Configuration(proxyBeanMethods = false)
 class ConfigReloadConfiguration {

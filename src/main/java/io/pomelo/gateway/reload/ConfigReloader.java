@@ -38,16 +38,17 @@ import io.pomelo.gateway.route.RouteSource;
 import io.pomelo.gateway.route.RouteTable;
 
 /**
- * Reads the configuration files again and, when their routes validate, swaps the config routes of the
- * {@link RouteTable} in one step. The routes are bound and checked by {@link ConfigRoutes}, so a file is
- * held to the rules and messages of start-up; unlike start-up, a file that fails them changes nothing
- * and the table in force keeps serving. Only {@code routes} and {@code port-routes} are reloaded: every
- * other setting (ports, TLS files, the store, the relay defaults the routes fill in from) is read once at
- * start-up, so a change to one is reported as needing a restart and never half-applied. The routes are
- * therefore built with the relay defaults in force.
+ * Reads the configuration files again and, when their routes validate, swaps the config
+ * routes of the {@link RouteTable} in one step. The routes are bound and checked by
+ * {@link ConfigRoutes}, so a file is held to the rules and messages of start-up; unlike
+ * start-up, a file that fails them changes nothing and the table in force keeps serving.
+ * Only {@code routes} and {@code port-routes} are reloaded: every other setting (ports,
+ * TLS files, the store, the relay defaults the routes fill in from) is read once at
+ * start-up, so a change to one is reported as needing a restart and never half-applied.
+ * The routes are therefore built with the relay defaults in force.
  * <p>
- * One reading at a time: the watch and the admin API's trigger may race, and the second must compare
- * against what the first applied.
+ * One reading at a time: the watch and the admin API's trigger may race, and the second
+ * must compare against what the first applied.
  */
 public final class ConfigReloader {
 
@@ -78,8 +79,8 @@ public final class ConfigReloader {
 
 	private volatile Instant lastSuccess;
 
-	ConfigReloader(ConfigFiles files, RouteTable table, RelayProperties relayInForce, ConfigurableEnvironment environment,
-			Clock clock) {
+	ConfigReloader(ConfigFiles files, RouteTable table, RelayProperties relayInForce,
+			ConfigurableEnvironment environment, Clock clock) {
 		this.files = files;
 		this.table = table;
 		this.relayInForce = relayInForce;
@@ -105,17 +106,25 @@ public final class ConfigReloader {
 		return this.files.directories();
 	}
 
-	/** The last outcome that was not a dry run, or {@code null} before the first reading. */
+	/**
+	 * The last outcome that was not a dry run, or {@code null} before the first reading.
+	 */
 	public ReloadOutcome last() {
 		return this.last;
 	}
 
-	/** When routes from the files were last in force as read: start-up or the last applied or unchanged reading. */
+	/**
+	 * When routes from the files were last in force as read: start-up or the last applied
+	 * or unchanged reading.
+	 */
 	public Instant lastSuccess() {
 		return this.lastSuccess;
 	}
 
-	/** For the watch: reads the files only when their bytes changed since the last reading. */
+	/**
+	 * For the watch: reads the files only when their bytes changed since the last
+	 * reading.
+	 */
 	void reloadIfChanged() {
 		synchronized (this.lock) {
 			if (this.files.contents().equals(this.lastRead)) {
@@ -162,7 +171,8 @@ public final class ConfigReloader {
 			routes = ConfigRoutes.from(candidate);
 		}
 		catch (BindException ex) {
-			String property = (ex.getProperty() != null) ? ex.getProperty().getName().toString() : ex.getName().toString();
+			String property = (ex.getProperty() != null) ? ex.getProperty().getName().toString()
+					: ex.getName().toString();
 			return refused(trigger, at, needsRestart, List.of(new FieldProblem(property, rootMessage(ex))));
 		}
 		catch (ConfigRoutes.InvalidRoutesException ex) {
@@ -216,7 +226,10 @@ public final class ConfigReloader {
 		relay.setStripPrefix(this.relayInForce.isStripPrefix());
 	}
 
-	/** Config routes that would take the id or prefix of a route from the store or discovery. */
+	/**
+	 * Config routes that would take the id or prefix of a route from the store or
+	 * discovery.
+	 */
 	private List<FieldProblem> collisions(List<GatewayRoute> routes, PomeloGatewayProperties candidate) {
 		List<FieldProblem> problems = new ArrayList<>();
 		for (GatewayRoute other : this.table.routesBeside(RouteSource.CONFIG)) {
@@ -224,10 +237,11 @@ public final class ConfigReloader {
 				String what = route.id().equals(other.id()) ? "id '" + route.id() + "'"
 						: route.prefix().equals(other.prefix()) ? "prefix " + route.prefix() : null;
 				if (what != null) {
-					problems.add(new FieldProblem(property(route.id(), candidate), "its " + what + " is taken by the "
-							+ other.source().name().toLowerCase(Locale.ROOT) + " route '" + other.id()
-							+ "'; rename one of them (the " + other.source().name().toLowerCase(Locale.ROOT)
-							+ " route through its own source)"));
+					problems.add(new FieldProblem(property(route.id(), candidate),
+							"its " + what + " is taken by the " + other.source().name().toLowerCase(Locale.ROOT)
+									+ " route '" + other.id() + "'; rename one of them (the "
+									+ other.source().name().toLowerCase(Locale.ROOT)
+									+ " route through its own source)"));
 				}
 			}
 		}
@@ -249,7 +263,8 @@ public final class ConfigReloader {
 	}
 
 	/**
-	 * Keys of the files, outside the routes, whose value in force would change: those need a restart.
+	 * Keys of the files, outside the routes, whose value in force would change: those
+	 * need a restart.
 	 */
 	private List<String> needsRestart(Reading reading) {
 		TreeSet<String> keys = new TreeSet<>();
@@ -263,7 +278,8 @@ public final class ConfigReloader {
 		next.setIgnoreUnresolvableNestedPlaceholders(true);
 		List<String> changed = new ArrayList<>();
 		for (String key : keys) {
-			if (!reloadable(key) && !Objects.equals(value(this.environment::getProperty, key), value(next::getProperty, key))) {
+			if (!reloadable(key)
+					&& !Objects.equals(value(this.environment::getProperty, key), value(next::getProperty, key))) {
 				changed.add(key);
 			}
 		}
@@ -285,7 +301,10 @@ public final class ConfigReloader {
 		}
 	}
 
-	/** Whether a key is part of routes or port-routes, in any of relaxed binding's spellings. */
+	/**
+	 * Whether a key is part of routes or port-routes, in any of relaxed binding's
+	 * spellings.
+	 */
 	static boolean reloadable(String key) {
 		String uniform = key.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
 		for (String prefix : new String[] { ROUTES, PomeloGatewayProperties.PREFIX + ".portroutes" }) {
@@ -310,7 +329,8 @@ public final class ConfigReloader {
 	}
 
 	static String describe(List<FieldProblem> problems) {
-		return String.join("; ", problems.stream().map((problem) -> problem.field() + ": " + problem.message()).toList());
+		return String.join("; ",
+				problems.stream().map((problem) -> problem.field() + ": " + problem.message()).toList());
 	}
 
 }

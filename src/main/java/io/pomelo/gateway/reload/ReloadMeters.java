@@ -11,9 +11,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pomelo.gateway.reload.ReloadOutcome.Result;
 
 /**
- * {@code pomelo.gateway.config.reloads} by result, and the time routes from the files were last in force
- * as read. An alert on a refused reload, or on a last success older than the last rollout, catches a
- * Helm upgrade whose routes never arrived while every pod stayed healthy.
+ * {@code pomelo.gateway.config.reloads} by result, and the time routes from the files
+ * were last in force as read. An alert on a refused reload, or on a last success older
+ * than the last rollout, catches a Helm upgrade whose routes never arrived while every
+ * pod stayed healthy.
  */
 final class ReloadMeters implements Consumer<ReloadOutcome> {
 
@@ -22,14 +23,16 @@ final class ReloadMeters implements Consumer<ReloadOutcome> {
 	ReloadMeters(MeterRegistry registry, ConfigReloader reloader) {
 		for (Result result : Result.values()) {
 			if (result != Result.DRY_RUN) {
-				this.reloads.put(result, Counter.builder("pomelo.gateway.config.reloads")
-					.description("Readings of the configuration files for routes, by what they did")
-					.tag("result", result.tag())
-					.register(registry));
+				this.reloads.put(result,
+						Counter.builder("pomelo.gateway.config.reloads")
+							.description("Readings of the configuration files for routes, by what they did")
+							.tag("result", result.tag())
+							.register(registry));
 			}
 		}
-		Gauge.builder("pomelo.gateway.config.last.success", reloader,
-				(source) -> source.lastSuccess().toEpochMilli() / 1000.0)
+		Gauge
+			.builder("pomelo.gateway.config.last.success", reloader,
+					(source) -> source.lastSuccess().toEpochMilli() / 1000.0)
 			.description("When the routes of the configuration files were last in force as read (start-up or a reload)")
 			.baseUnit("seconds")
 			.register(registry);

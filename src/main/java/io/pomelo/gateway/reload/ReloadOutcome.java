@@ -6,17 +6,18 @@ import java.util.List;
 import io.pomelo.gateway.route.FieldProblem;
 
 /**
- * What one reading of the configuration files did to the route table. It is the admin API's answer, the
- * {@code config} health component's detail and the log line, so an operator reads the same words in
- * each.
+ * What one reading of the configuration files did to the route table. It is the admin
+ * API's answer, the {@code config} health component's detail and the log line, so an
+ * operator reads the same words in each.
  *
  * @param result what happened
  * @param trigger what asked for the reading: {@code watch} or the admin user's name
  * @param added ids of config routes that are new
  * @param changed ids of config routes whose prefix, targets or options changed
- * @param removed ids of config routes that are gone; their live sessions keep their backend
- * @param needsRestart properties that changed in the files but are read only at start-up, so were not
- * applied
+ * @param removed ids of config routes that are gone; their live sessions keep their
+ * backend
+ * @param needsRestart properties that changed in the files but are read only at start-up,
+ * so were not applied
  * @param problems why the files were refused, one per property; empty unless refused
  * @param at when the files were read
  */
@@ -32,7 +33,9 @@ public record ReloadOutcome(Result result, String trigger, List<String> added, L
 		/** The config routes in the files are those in force. */
 		UNCHANGED,
 
-		/** The files did not validate or collided with other routes; the table was kept. */
+		/**
+		 * The files did not validate or collided with other routes; the table was kept.
+		 */
 		REFUSED,
 
 		/** The files were read and compared only, as asked. */

@@ -9,9 +9,10 @@ import java.util.Objects;
 import io.pomelo.gateway.route.GatewayRoute;
 
 /**
- * The difference between the config routes in force and those just read, by id. A route that did not
- * change keeps its instance in the next table, so its round-robin position and per-port endpoints carry
- * over and a reload that touched another route is invisible to it.
+ * The difference between the config routes in force and those just read, by id. A route
+ * that did not change keeps its instance in the next table, so its round-robin position
+ * and per-port endpoints carry over and a reload that touched another route is invisible
+ * to it.
  *
  * @param added ids that are new
  * @param changed ids whose prefix, targets or options differ

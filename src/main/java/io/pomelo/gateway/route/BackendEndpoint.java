@@ -7,8 +7,9 @@ import java.net.URI;
 import io.netty.util.NetUtil;
 
 /**
- * One backend as the relay connects to it, worked out once per target rather than per handshake: where
- * to connect, whether with TLS, and what the request's Host header and base path are.
+ * One backend as the relay connects to it, worked out once per target rather than per
+ * handshake: where to connect, whether with TLS, and what the request's Host header and
+ * base path are.
  */
 public final class BackendEndpoint {
 
@@ -38,7 +39,10 @@ public final class BackendEndpoint {
 		this.literal = NetUtil.createInetAddressFromIpAddressString(host);
 	}
 
-	/** The endpoint of a target URI such as {@code ws://10.0.0.5:3050} or {@code wss://game:443/base}. */
+	/**
+	 * The endpoint of a target URI such as {@code ws://10.0.0.5:3050} or
+	 * {@code wss://game:443/base}.
+	 */
 	static BackendEndpoint of(URI target) {
 		boolean secure = "wss".equalsIgnoreCase(target.getScheme());
 		String host = target.getHost();
@@ -87,8 +91,8 @@ public final class BackendEndpoint {
 	}
 
 	/**
-	 * Where to connect: resolved already for an IP literal, or unresolved for a name, which the
-	 * connecting side resolves without blocking.
+	 * Where to connect: resolved already for an IP literal, or unresolved for a name,
+	 * which the connecting side resolves without blocking.
 	 */
 	public InetSocketAddress socketAddress() {
 		return (this.literal != null) ? new InetSocketAddress(this.literal, this.port)

@@ -3,8 +3,8 @@ package io.pomelo.gateway.route;
 import java.net.URI;
 
 /**
- * Where one handshake goes: the backend endpoint chosen for it and the path (with the client's query)
- * to request there.
+ * Where one handshake goes: the backend endpoint chosen for it and the path (with the
+ * client's query) to request there.
  */
 public final class BackendTarget {
 
@@ -27,7 +27,10 @@ public final class BackendTarget {
 		return this.endpoint.base();
 	}
 
-	/** What the request line asks for: the (possibly stripped) path and the client's query. */
+	/**
+	 * What the request line asks for: the (possibly stripped) path and the client's
+	 * query.
+	 */
 	public String requestPath() {
 		return this.requestPath;
 	}

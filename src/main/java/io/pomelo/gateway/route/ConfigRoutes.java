@@ -10,10 +10,10 @@ import io.pomelo.gateway.config.RouteOptions;
 import io.pomelo.gateway.config.StaticRoute;
 
 /**
- * Builds the read-only routes from {@code pomelo.gateway.routes} and {@code port-routes}. A broken
- * route stops start-up with a message that names the property, because silently serving fewer
- * routes than configured would drop players; for the same reason a reload of the configuration files
- * that meets one is refused whole, with the same message.
+ * Builds the read-only routes from {@code pomelo.gateway.routes} and {@code port-routes}.
+ * A broken route stops start-up with a message that names the property, because silently
+ * serving fewer routes than configured would drop players; for the same reason a reload
+ * of the configuration files that meets one is refused whole, with the same message.
  */
 public final class ConfigRoutes {
 
@@ -54,14 +54,17 @@ public final class ConfigRoutes {
 			}
 		}
 		if (!problems.isEmpty()) {
-			throw new InvalidRoutesException("Invalid route configuration:\n  " + String.join("\n  ",
-					problems.stream().map((problem) -> problem.field() + ": " + problem.message()).toList()), problems);
+			throw new InvalidRoutesException(
+					"Invalid route configuration:\n  " + String.join("\n  ",
+							problems.stream().map((problem) -> problem.field() + ": " + problem.message()).toList()),
+					problems);
 		}
 		try {
 			RouteSnapshot.of(0, routes);
 		}
 		catch (IllegalArgumentException ex) {
-			InvalidRoutesException invalid = new InvalidRoutesException("Invalid route configuration: " + ex.getMessage(),
+			InvalidRoutesException invalid = new InvalidRoutesException(
+					"Invalid route configuration: " + ex.getMessage(),
 					List.of(new FieldProblem(PomeloGatewayProperties.PREFIX + ".routes", ex.getMessage())));
 			invalid.initCause(ex);
 			throw invalid;
@@ -73,12 +76,12 @@ public final class ConfigRoutes {
 	 * Applies the relay defaults to a route's own options.
 	 */
 	public static RouteLimits limits(RouteOptions options, RelayProperties defaults) {
-		return new RouteLimits(
-				(options.getStripPrefix() != null) ? options.getStripPrefix() : defaults.isStripPrefix(),
+		return new RouteLimits((options.getStripPrefix() != null) ? options.getStripPrefix() : defaults.isStripPrefix(),
 				(options.getIdleTimeout() != null) ? options.getIdleTimeout() : defaults.getIdleTimeout(),
 				(options.getMaxConnections() != null) ? options.getMaxConnections() : defaults.getMaxConnections(),
 				(int) ((options.getMaxFramePayload() != null) ? options.getMaxFramePayload()
-						: defaults.getMaxFramePayload()).toBytes());
+						: defaults.getMaxFramePayload())
+					.toBytes());
 	}
 
 	private static void checkLimits(RouteOptions options, List<FieldProblem> errors) {
@@ -87,13 +90,15 @@ public final class ConfigRoutes {
 	}
 
 	private static boolean report(String property, List<FieldProblem> errors, List<FieldProblem> problems) {
-		errors.forEach((error) -> problems.add(new FieldProblem(property + "." + kebab(error.field()), error.message())));
+		errors
+			.forEach((error) -> problems.add(new FieldProblem(property + "." + kebab(error.field()), error.message())));
 		return errors.isEmpty();
 	}
 
 	/**
-	 * Configured routes that do not validate: the message names every broken property, as start-up
-	 * reports it, and {@link #problems()} holds them one by one, each under its full property name.
+	 * Configured routes that do not validate: the message names every broken property, as
+	 * start-up reports it, and {@link #problems()} holds them one by one, each under its
+	 * full property name.
 	 */
 	public static final class InvalidRoutesException extends IllegalStateException {
 

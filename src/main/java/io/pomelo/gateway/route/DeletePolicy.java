@@ -5,7 +5,9 @@ package io.pomelo.gateway.route;
  */
 public enum DeletePolicy {
 
-	/** Live sessions stay on the backend they connected to until they end by themselves. */
+	/**
+	 * Live sessions stay on the backend they connected to until they end by themselves.
+	 */
 	KEEP,
 
 	/** Live sessions get close 1001 "route deleted" after the drain grace period. */

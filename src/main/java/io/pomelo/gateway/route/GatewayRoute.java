@@ -7,11 +7,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One validated, immutable route: a path prefix and how a handshake under it finds its backend.
+ * One validated, immutable route: a path prefix and how a handshake under it finds its
+ * backend.
  * <p>
- * A target route sends every handshake to one of its targets, round-robin. A port-addressed route
- * reads the backend port from the first path segment after the prefix ({@code /ws/3051/}) and only
- * matches when that port is allow-listed, so a port outside the list is simply not found.
+ * A target route sends every handshake to one of its targets, round-robin. A
+ * port-addressed route reads the backend port from the first path segment after the
+ * prefix ({@code /ws/3051/}) and only matches when that port is allow-listed, so a port
+ * outside the list is simply not found.
  */
 public final class GatewayRoute {
 
@@ -33,7 +35,8 @@ public final class GatewayRoute {
 
 	private final List<BackendEndpoint> endpoints;
 
-	// Only ports that handshakes have used get an entry, so the map is bounded by the allow-list.
+	// Only ports that handshakes have used get an entry, so the map is bounded by the
+	// allow-list.
 	private final Map<Integer, BackendEndpoint> portEndpoints = new ConcurrentHashMap<>();
 
 	private final AtomicInteger next = new AtomicInteger();
@@ -52,7 +55,8 @@ public final class GatewayRoute {
 	}
 
 	/**
-	 * A route to fixed targets. Arguments are expected to have passed {@link RouteValidator}.
+	 * A route to fixed targets. Arguments are expected to have passed
+	 * {@link RouteValidator}.
 	 */
 	public static GatewayRoute toTargets(String id, String prefix, RouteSource source, RouteLimits limits,
 			List<URI> targets) {
@@ -60,10 +64,11 @@ public final class GatewayRoute {
 	}
 
 	/**
-	 * A port-addressed route. Arguments are expected to have passed {@link RouteValidator}.
+	 * A port-addressed route. Arguments are expected to have passed
+	 * {@link RouteValidator}.
 	 */
-	public static GatewayRoute toPorts(String id, String prefix, RouteSource source, RouteLimits limits,
-			String scheme, String host, PortAllowList ports) {
+	public static GatewayRoute toPorts(String id, String prefix, RouteSource source, RouteLimits limits, String scheme,
+			String host, PortAllowList ports) {
 		return new GatewayRoute(id, prefix, source, limits, List.of(), host, scheme, ports);
 	}
 
@@ -109,8 +114,8 @@ public final class GatewayRoute {
 	}
 
 	/**
-	 * Whether a request path is under this route's prefix; {@code /gate} is the same place as
-	 * {@code /gate/}. Has no side effects.
+	 * Whether a request path is under this route's prefix; {@code /gate} is the same
+	 * place as {@code /gate/}. Has no side effects.
 	 */
 	public boolean matches(String path) {
 		if (path.startsWith(this.prefix)) {
@@ -121,8 +126,8 @@ public final class GatewayRoute {
 
 	/**
 	 * Whether this route serves a path under its prefix: always for a target route; for a
-	 * port-addressed route only when the path names an allow-listed port, so that any other port is
-	 * simply not found. Has no side effects.
+	 * port-addressed route only when the path names an allow-listed port, so that any
+	 * other port is simply not found. Has no side effects.
 	 */
 	public boolean accepts(String path) {
 		if (this.ports == null) {
@@ -135,8 +140,9 @@ public final class GatewayRoute {
 	}
 
 	/**
-	 * Chooses the backend of one handshake on a path this route {@link #matches} and {@link #accepts}: the next target,
-	 * round-robin, or the port the path names on a port-addressed route.
+	 * Chooses the backend of one handshake on a path this route {@link #matches} and
+	 * {@link #accepts}: the next target, round-robin, or the port the path names on a
+	 * port-addressed route.
 	 * @param path the raw request path
 	 * @param rawQuery the raw query string, or {@code null}
 	 * @return the target, or {@code null} for a port that is not allow-listed
@@ -166,8 +172,8 @@ public final class GatewayRoute {
 	}
 
 	/**
-	 * {@link #matches}, {@link #accepts} and then {@link #chooseTarget}, or {@code null} when the path is
-	 * not this route's.
+	 * {@link #matches}, {@link #accepts} and then {@link #chooseTarget}, or {@code null}
+	 * when the path is not this route's.
 	 */
 	public BackendTarget resolve(String path, String rawQuery) {
 		return (matches(path) && accepts(path)) ? chooseTarget(path, rawQuery) : null;

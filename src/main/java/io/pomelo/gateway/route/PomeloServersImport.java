@@ -8,9 +8,9 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Turns a Pomelo {@code config/servers.json} into routes: one per frontend server with a clientPort, id
- * and prefix from the server id ({@code connector-server-1} becomes {@code /connector-server-1/}),
- * target {@code ws://<clientHost or host>:<clientPort>}.
+ * Turns a Pomelo {@code config/servers.json} into routes: one per frontend server with a
+ * clientPort, id and prefix from the server id ({@code connector-server-1} becomes
+ * {@code /connector-server-1/}), target {@code ws://<clientHost or host>:<clientPort>}.
  */
 public final class PomeloServersImport {
 
@@ -19,7 +19,8 @@ public final class PomeloServersImport {
 
 	/**
 	 * The routes for one environment.
-	 * @throws IllegalArgumentException with a field name when the file does not have the expected shape
+	 * @throws IllegalArgumentException with a field name when the file does not have the
+	 * expected shape
 	 */
 	public static List<DynamicRoute> routes(JsonNode root, String env) {
 		if (root == null || !root.isObject()) {
@@ -27,8 +28,8 @@ public final class PomeloServersImport {
 		}
 		JsonNode servers = root.get(env);
 		if (servers == null || !servers.isObject()) {
-			throw new ImportShapeException("env", "environment '" + env + "' is not in the file; it has "
-					+ root.propertyNames());
+			throw new ImportShapeException("env",
+					"environment '" + env + "' is not in the file; it has " + root.propertyNames());
 		}
 		List<DynamicRoute> routes = new ArrayList<>();
 		for (Map.Entry<String, JsonNode> type : servers.properties()) {
@@ -42,13 +43,15 @@ public final class PomeloServersImport {
 					continue;
 				}
 				String serverId = server.path("id").asString(null);
-				String host = server.hasNonNull("clientHost") ? server.get("clientHost").asString() : server.path("host").asString(null);
+				String host = server.hasNonNull("clientHost") ? server.get("clientHost").asString()
+						: server.path("host").asString(null);
 				if (serverId == null || host == null) {
 					throw new ImportShapeException(field, "a frontend server needs an id and a host or clientHost");
 				}
 				String id = serverId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]", "-");
-				routes.add(new DynamicRoute(id, "/" + id + "/", List.of("ws://" + host + ":" + server.get("clientPort").asInt()),
-						null, null, null, null, null, null, null, null));
+				routes.add(new DynamicRoute(id, "/" + id + "/",
+						List.of("ws://" + host + ":" + server.get("clientPort").asInt()), null, null, null, null, null,
+						null, null, null));
 			}
 		}
 		return routes;

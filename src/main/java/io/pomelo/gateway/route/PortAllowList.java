@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An immutable set of TCP ports written as single ports and inclusive ranges ({@code "3050-3059"}).
+ * An immutable set of TCP ports written as single ports and inclusive ranges
+ * ({@code "3050-3059"}).
  */
 public final class PortAllowList {
 
@@ -22,7 +23,8 @@ public final class PortAllowList {
 
 	/**
 	 * Parses entries such as {@code "3014"} and {@code "3050-3059"}.
-	 * @throws IllegalArgumentException naming the entry that is not a port or range of ports
+	 * @throws IllegalArgumentException naming the entry that is not a port or range of
+	 * ports
 	 */
 	public static PortAllowList parse(List<String> entries) {
 		if (entries == null || entries.isEmpty()) {

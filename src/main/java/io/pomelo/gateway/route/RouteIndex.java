@@ -11,14 +11,15 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationListener;
 
 /**
- * Finds the route of a handshake by its path prefix in a few hash lookups, whatever the number of
- * routes, instead of testing every route's predicate in turn. It is rebuilt from Spring Cloud
- * Gateway's route locator whenever that refreshes, so routes stay Spring Cloud Gateway routes: the
- * index only skips the generic lookup the handshake does not need.
+ * Finds the route of a handshake by its path prefix in a few hash lookups, whatever the
+ * number of routes, instead of testing every route's predicate in turn. It is rebuilt
+ * from Spring Cloud Gateway's route locator whenever that refreshes, so routes stay
+ * Spring Cloud Gateway routes: the index only skips the generic lookup the handshake does
+ * not need.
  * <p>
- * Routes in the locator that are not the gateway's own (from {@code spring.cloud.gateway.*}) are
- * noted, so that a request no gateway route matches can be handed to Spring Cloud Gateway instead of
- * being refused.
+ * Routes in the locator that are not the gateway's own (from
+ * {@code spring.cloud.gateway.*}) are noted, so that a request no gateway route matches
+ * can be handed to Spring Cloud Gateway instead of being refused.
  */
 public final class RouteIndex implements ApplicationListener<RefreshRoutesResultEvent>, SmartInitializingSingleton {
 
@@ -31,8 +32,9 @@ public final class RouteIndex implements ApplicationListener<RefreshRoutesResult
 	}
 
 	/**
-	 * The route with the longest prefix the path starts with that {@link GatewayRoute#accepts accepts}
-	 * it, or {@code null}. The path {@code /gate} finds the route {@code /gate/}.
+	 * The route with the longest prefix the path starts with that
+	 * {@link GatewayRoute#accepts accepts} it, or {@code null}. The path {@code /gate}
+	 * finds the route {@code /gate/}.
 	 */
 	public GatewayRoute find(String path) {
 		Map<String, GatewayRoute> byPrefix = entries().byPrefix;
@@ -74,7 +76,8 @@ public final class RouteIndex implements ApplicationListener<RefreshRoutesResult
 		}
 	}
 
-	// Subscribes rather than blocks: refreshes arrive on event loop threads, and the caching locator
+	// Subscribes rather than blocks: refreshes arrive on event loop threads, and the
+	// caching locator
 	// emits its routes synchronously anyway.
 	private void rebuild() {
 		this.locator.getRoutes().collectList().subscribe((routes) -> this.entries = build(routes));

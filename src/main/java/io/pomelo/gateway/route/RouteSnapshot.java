@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An immutable, versioned view of every route, most specific prefix first. It is swapped whole,
- * never edited, so a handshake always sees one consistent table.
+ * An immutable, versioned view of every route, most specific prefix first. It is swapped
+ * whole, never edited, so a handshake always sees one consistent table.
  */
 public final class RouteSnapshot {
 

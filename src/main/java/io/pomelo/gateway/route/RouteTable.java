@@ -10,10 +10,11 @@ import org.springframework.cloud.gateway.event.RefreshRoutesEvent;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Holds the live route snapshot. Each {@link RouteSource} (configuration, the route store, discovery)
- * owns its own list of routes and replaces it whole; the lists are merged into one snapshot that is
- * swapped atomically. Live sessions keep the backend they connected to, because a session never looks
- * at the table again after its handshake.
+ * Holds the live route snapshot. Each {@link RouteSource} (configuration, the route
+ * store, discovery) owns its own list of routes and replaces it whole; the lists are
+ * merged into one snapshot that is swapped atomically. Live sessions keep the backend
+ * they connected to, because a session never looks at the table again after its
+ * handshake.
  */
 public class RouteTable {
 
@@ -52,7 +53,10 @@ public class RouteTable {
 		}
 	}
 
-	/** The routes of every source but this one: what a candidate list of that source must fit beside. */
+	/**
+	 * The routes of every source but this one: what a candidate list of that source must
+	 * fit beside.
+	 */
 	public List<GatewayRoute> routesBeside(RouteSource source) {
 		synchronized (this.writeLock) {
 			List<GatewayRoute> others = new ArrayList<>();
@@ -67,8 +71,8 @@ public class RouteTable {
 
 	/**
 	 * Replaces every dynamic route with the given ones and swaps the snapshot.
-	 * @throws IllegalArgumentException when the result would have a duplicate id or prefix; the table
-	 * is then left as it was
+	 * @throws IllegalArgumentException when the result would have a duplicate id or
+	 * prefix; the table is then left as it was
 	 */
 	public RouteSnapshot replaceDynamic(List<GatewayRoute> dynamicRoutes) {
 		return replace(RouteSource.DYNAMIC, dynamicRoutes);
@@ -76,8 +80,8 @@ public class RouteTable {
 
 	/**
 	 * Replaces every route of one source and swaps the snapshot.
-	 * @throws IllegalArgumentException when the result would have a duplicate id or prefix; the table
-	 * is then left as it was
+	 * @throws IllegalArgumentException when the result would have a duplicate id or
+	 * prefix; the table is then left as it was
 	 */
 	public RouteSnapshot replace(RouteSource source, List<GatewayRoute> routes) {
 		synchronized (this.writeLock) {

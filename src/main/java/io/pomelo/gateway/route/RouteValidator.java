@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The syntactic rules every route obeys, wherever it comes from. Each broken rule is reported
- * with the name of its field so that configuration errors and admin API problem bodies can say
- * exactly what is wrong.
+ * The syntactic rules every route obeys, wherever it comes from. Each broken rule is
+ * reported with the name of its field so that configuration errors and admin API problem
+ * bodies can say exactly what is wrong.
  */
 public final class RouteValidator {
 
@@ -20,8 +20,8 @@ public final class RouteValidator {
 	}
 
 	/**
-	 * Checks a route id: 1 to 64 lowercase letters, digits, '.', '_' or '-', starting and ending
-	 * with a letter or digit.
+	 * Checks a route id: 1 to 64 lowercase letters, digits, '.', '_' or '-', starting and
+	 * ending with a letter or digit.
 	 */
 	public static void checkId(String id, List<FieldProblem> errors) {
 		if (id == null || id.isBlank()) {
@@ -34,8 +34,8 @@ public final class RouteValidator {
 	}
 
 	/**
-	 * Checks a path prefix: it starts and ends with '/', has no '..', no '//', no query and no
-	 * characters outside the unreserved set.
+	 * Checks a path prefix: it starts and ends with '/', has no '..', no '//', no query
+	 * and no characters outside the unreserved set.
 	 */
 	public static void checkPrefix(String prefix, List<FieldProblem> errors) {
 		if (prefix == null || prefix.isEmpty()) {
@@ -60,8 +60,8 @@ public final class RouteValidator {
 	}
 
 	/**
-	 * Checks a list of targets: at least one, each a ws:// or wss:// URI with a host and no user info,
-	 * query or fragment.
+	 * Checks a list of targets: at least one, each a ws:// or wss:// URI with a host and
+	 * no user info, query or fragment.
 	 */
 	public static void checkTargets(List<URI> targets, List<FieldProblem> errors) {
 		if (targets == null || targets.isEmpty()) {
@@ -102,7 +102,8 @@ public final class RouteValidator {
 		}
 		else {
 			try {
-				URI uri = URI.create("ws://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":1");
+				URI uri = URI
+					.create("ws://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":1");
 				if (uri.getHost() == null) {
 					errors.add(new FieldProblem("host", "is not a host name or address"));
 				}

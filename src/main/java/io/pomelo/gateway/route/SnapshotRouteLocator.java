@@ -8,10 +8,10 @@ import org.springframework.cloud.gateway.route.RouteLocator;
 import reactor.core.publisher.Flux;
 
 /**
- * Hands the route snapshot to Spring Cloud Gateway: each gateway route becomes one Spring Cloud Gateway
- * route with a prefix predicate and the gateway route itself in its metadata, from which the
- * {@link RouteIndex} serves handshakes. The predicate only decides; choosing a target is a separate,
- * explicit step of the handshake.
+ * Hands the route snapshot to Spring Cloud Gateway: each gateway route becomes one Spring
+ * Cloud Gateway route with a prefix predicate and the gateway route itself in its
+ * metadata, from which the {@link RouteIndex} serves handshakes. The predicate only
+ * decides; choosing a target is a separate, explicit step of the handshake.
  */
 public class SnapshotRouteLocator implements RouteLocator {
 

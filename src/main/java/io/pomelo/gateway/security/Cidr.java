@@ -48,7 +48,8 @@ public final class Cidr {
 	}
 
 	/**
-	 * Whether the address is in this range; an IPv4 range holds no IPv6 address and the reverse.
+	 * Whether the address is in this range; an IPv4 range holds no IPv6 address and the
+	 * reverse.
 	 */
 	public boolean contains(InetAddress address) {
 		return this.rule.matches(new InetSocketAddress(address, 0));

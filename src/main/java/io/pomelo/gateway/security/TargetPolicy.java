@@ -11,9 +11,10 @@ import io.pomelo.gateway.config.TargetsProperties;
 import io.pomelo.gateway.route.PortAllowList;
 
 /**
- * Decides which backends a dynamic route may reach, so that whoever holds admin credentials still cannot
- * turn the gateway into an open proxy (SSRF): only allow-listed hosts, address ranges and ports, never the
- * gateway's own ports, and loopback or link-local addresses only when a range names them.
+ * Decides which backends a dynamic route may reach, so that whoever holds admin
+ * credentials still cannot turn the gateway into an open proxy (SSRF): only allow-listed
+ * hosts, address ranges and ports, never the gateway's own ports, and loopback or
+ * link-local addresses only when a range names them.
  */
 public class TargetPolicy {
 

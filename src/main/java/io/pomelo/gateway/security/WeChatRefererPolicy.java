@@ -5,11 +5,13 @@ import java.util.Set;
 import io.pomelo.gateway.config.WeChatRefererProperties;
 
 /**
- * Lets in the WeChat mini-programs an operator listed, by the appid in the {@code Referer} WeChat sends
- * with a mini-program's socket request ({@code https://servicewechat.com/{appid}/{version}/page-frame.html};
- * {@code version} is a release number, {@code 0} for trial and development versions, {@code devtools}
- * for the developer tools). It keeps out casual misuse: a browser page or a copied mini-program of
- * someone else. It is not authentication, since a native client can send any header.
+ * Lets in the WeChat mini-programs an operator listed, by the appid in the
+ * {@code Referer} WeChat sends with a mini-program's socket request
+ * ({@code https://servicewechat.com/{appid}/{version}/page-frame.html}; {@code version}
+ * is a release number, {@code 0} for trial and development versions, {@code devtools} for
+ * the developer tools). It keeps out casual misuse: a browser page or a copied
+ * mini-program of someone else. It is not authentication, since a native client can send
+ * any header.
  */
 public final class WeChatRefererPolicy {
 

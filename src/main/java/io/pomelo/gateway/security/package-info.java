@@ -1,5 +1,5 @@
 /**
- * Security of the control plane: admin users and roles, and the target policy that keeps the admin API
- * from becoming an open proxy.
+ * Security of the control plane: admin users and roles, and the target policy that keeps
+ * the admin API from becoming an open proxy.
  */
 package io.pomelo.gateway.security;

@@ -18,10 +18,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The embedded default store: one JSON file, rewritten whole on every change through a temporary file,
- * fsync and an atomic rename, so a crash at any moment leaves either the old table or the new one. A
- * file that cannot be read at start-up is an error that names it: starting with no routes would drop
- * every player on the next deploy.
+ * The embedded default store: one JSON file, rewritten whole on every change through a
+ * temporary file, fsync and an atomic rename, so a crash at any moment leaves either the
+ * old table or the new one. A file that cannot be read at start-up is an error that names
+ * it: starting with no routes would drop every player on the next deploy.
  */
 public class FileRouteStore implements RouteStore {
 
@@ -89,7 +89,8 @@ public class FileRouteStore implements RouteStore {
 			try {
 				try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE,
 						StandardOpenOption.TRUNCATE_EXISTING)) {
-					ByteBuffer bytes = ByteBuffer.wrap(this.json.writerWithDefaultPrettyPrinter().writeValueAsBytes(contents));
+					ByteBuffer bytes = ByteBuffer
+						.wrap(this.json.writerWithDefaultPrettyPrinter().writeValueAsBytes(contents));
 					while (bytes.hasRemaining()) {
 						channel.write(bytes);
 					}
@@ -106,7 +107,8 @@ public class FileRouteStore implements RouteStore {
 					dir.force(true);
 				}
 				catch (IOException ex) {
-					// Some file systems refuse to open a directory; the rename is still atomic there.
+					// Some file systems refuse to open a directory; the rename is still
+					// atomic there.
 				}
 			}
 			finally {
@@ -114,7 +116,8 @@ public class FileRouteStore implements RouteStore {
 			}
 		}
 		catch (IOException ex) {
-			throw new StoreUnavailableException("could not write route store file " + this.file + ": " + ex.getMessage(), ex);
+			throw new StoreUnavailableException(
+					"could not write route store file " + this.file + ": " + ex.getMessage(), ex);
 		}
 	}
 

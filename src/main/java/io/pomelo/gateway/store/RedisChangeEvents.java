@@ -14,9 +14,10 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.ReactiveRedisMessageListenerContainer;
 
 /**
- * The subscription to the store's change channel. Each {@link #subscribe()} starts from scratch with a
- * new listener container (its own pub/sub connection), so after an outage the owner can be sure the
- * channel is subscribed again instead of trusting that a reconnected connection remembered it.
+ * The subscription to the store's change channel. Each {@link #subscribe()} starts from
+ * scratch with a new listener container (its own pub/sub connection), so after an outage
+ * the owner can be sure the channel is subscribed again instead of trusting that a
+ * reconnected connection remembered it.
  */
 final class RedisChangeEvents implements AutoCloseable {
 
@@ -45,7 +46,8 @@ final class RedisChangeEvents implements AutoCloseable {
 	}
 
 	/**
-	 * Drops any current subscription and subscribes again, waiting until Redis confirmed it.
+	 * Drops any current subscription and subscribes again, waiting until Redis confirmed
+	 * it.
 	 * @throws StoreUnavailableException when Redis cannot be reached
 	 */
 	synchronized void subscribe() {
@@ -60,8 +62,8 @@ final class RedisChangeEvents implements AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			close();
-			throw new StoreUnavailableException("could not subscribe to Redis channel " + this.channel.getTopic() + ": "
-					+ ex.getMessage(), ex);
+			throw new StoreUnavailableException(
+					"could not subscribe to Redis channel " + this.channel.getTopic() + ": " + ex.getMessage(), ex);
 		}
 	}
 
@@ -86,7 +88,8 @@ final class RedisChangeEvents implements AutoCloseable {
 		if (this.container != null) {
 			ReactiveRedisMessageListenerContainer closing = this.container;
 			this.container = null;
-			// Closing waits for Redis to confirm the unsubscribe, which never comes while it is down.
+			// Closing waits for Redis to confirm the unsubscribe, which never comes while
+			// it is down.
 			closing.destroyLater().timeout(this.timeout).onErrorComplete().subscribe();
 		}
 	}

@@ -24,23 +24,26 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import io.pomelo.gateway.store.RedisRouteTable.Snapshot;
 
 /**
- * The store shared by every replica, in Redis. Writes are a compare-and-set on the table version, retried
- * a few times when another replica wrote in between, with per-route version checks made against the
- * fresh table, so a stale ETag is a {@link StoreConflictException} whichever replica took the change.
- * Each write publishes an event; every replica subscribes and re-reads the table at once.
+ * The store shared by every replica, in Redis. Writes are a compare-and-set on the table
+ * version, retried a few times when another replica wrote in between, with per-route
+ * version checks made against the fresh table, so a stale ETag is a
+ * {@link StoreConflictException} whichever replica took the change. Each write publishes
+ * an event; every replica subscribes and re-reads the table at once.
  * <p>
- * The last table read is kept in memory and {@link #load()} answers from it without touching Redis, so a
- * Redis outage never takes routes away: the gateway keeps serving what it had, writes fail with
- * {@link StoreUnavailableException} (503) and change nothing, and health reports it. Three things make a
- * replica catch up by itself:
+ * The last table read is kept in memory and {@link #load()} answers from it without
+ * touching Redis, so a Redis outage never takes routes away: the gateway keeps serving
+ * what it had, writes fail with {@link StoreUnavailableException} (503) and change
+ * nothing, and health reports it. Three things make a replica catch up by itself:
  * <ul>
- * <li>a heartbeat reads the table version every second (cheap: one GET) and re-reads the table when it
- * moved, which covers events lost while unsubscribed;</li>
- * <li>when Redis answers again after a failure, the channel is subscribed again from scratch;</li>
+ * <li>a heartbeat reads the table version every second (cheap: one GET) and re-reads the
+ * table when it moved, which covers events lost while unsubscribed;</li>
+ * <li>when Redis answers again after a failure, the channel is subscribed again from
+ * scratch;</li>
  * <li>a full re-read every {@code resyncPeriod} is the last safety net.</li>
  * </ul>
- * A Redis that lost its data (restarted without persistence) is refilled from the table in memory by the
- * first replica that notices, so a Redis restart never empties every replica's routes.
+ * A Redis that lost its data (restarted without persistence) is refilled from the table
+ * in memory by the first replica that notices, so a Redis restart never empties every
+ * replica's routes.
  */
 public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseable {
 
@@ -66,7 +69,10 @@ public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseabl
 
 	private final ScheduledExecutorService sync;
 
-	/** Held while talking to Redis and updating the table, so the table is always the latest Redis state seen. */
+	/**
+	 * Held while talking to Redis and updating the table, so the table is always the
+	 * latest Redis state seen.
+	 */
 	private final Object lock = new Object();
 
 	private final AtomicBoolean refreshPending = new AtomicBoolean();
@@ -78,7 +84,10 @@ public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseabl
 
 	private volatile boolean reachable = true;
 
-	/** Set by any failure to reach Redis; the heartbeat then subscribes again from scratch. */
+	/**
+	 * Set by any failure to reach Redis; the heartbeat then subscribes again from
+	 * scratch.
+	 */
 	private volatile boolean resubscribe;
 
 	private volatile Instant lastSync;
@@ -90,8 +99,9 @@ public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseabl
 	/**
 	 * Reads the table, subscribes to change events and starts the heartbeat and resync.
 	 * @param location where the store lives, for health and logs (no credentials)
-	 * @throws IllegalStateException when Redis cannot be read at start-up: starting with no routes would
-	 * send every player of a fresh replica to 404, so the replica fails and is restarted instead
+	 * @throws IllegalStateException when Redis cannot be read at start-up: starting with
+	 * no routes would send every player of a fresh replica to 404, so the replica fails
+	 * and is restarted instead
 	 */
 	public RedisRouteStore(ReactiveRedisConnectionFactory connections, String key, Duration resyncPeriod,
 			Duration timeout, String location) {
@@ -120,7 +130,8 @@ public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseabl
 				TimeUnit.MILLISECONDS);
 		this.sync.scheduleWithFixedDelay(() -> guarded(this::refresh), resyncPeriod.toMillis(), resyncPeriod.toMillis(),
 				TimeUnit.MILLISECONDS);
-		// Events published between the first read and the subscription would otherwise wait for the heartbeat.
+		// Events published between the first read and the subscription would otherwise
+		// wait for the heartbeat.
 		this.sync.execute(() -> guarded(this::refresh));
 	}
 
@@ -140,8 +151,10 @@ public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseabl
 					observe(new Snapshot(true, version, Collections.unmodifiableMap(new LinkedHashMap<>(next))));
 					return this.table.routes();
 				}
-				// Another replica wrote between our read and our write: read again and re-check the versions,
-				// after a short random pause so that two busy writers stop colliding in lock step.
+				// Another replica wrote between our read and our write: read again and
+				// re-check the versions,
+				// after a short random pause so that two busy writers stop colliding in
+				// lock step.
 				pause(attempt);
 			}
 			throw new StoreUnavailableException("route store " + this.location + " kept changing under this write ("
@@ -187,12 +200,17 @@ public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseabl
 		}
 	}
 
-	/** Probes the table version; re-reads the table when it moved, resubscribes after an outage. */
+	/**
+	 * Probes the table version; re-reads the table when it moved, resubscribes after an
+	 * outage.
+	 */
 	private void heartbeat() {
 		Snapshot probe = fetchVersion();
 		if (this.resubscribe || !this.events.subscribed()) {
-			// Whatever brought Redis back (or dropped the subscription), events may have been missed and the
-			// old pub/sub connection may have forgotten the channel: subscribe anew, then read everything.
+			// Whatever brought Redis back (or dropped the subscription), events may have
+			// been missed and the
+			// old pub/sub connection may have forgotten the channel: subscribe anew, then
+			// read everything.
 			logger.info("Route store " + this.location + " is reachable; subscribing again and resyncing");
 			succeeded(() -> {
 				this.events.subscribe();
@@ -210,24 +228,28 @@ public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseabl
 	}
 
 	private void onEvent(String event) {
-		// Runs on a Redis I/O thread, which must not block: hand the re-read to the store thread, once.
+		// Runs on a Redis I/O thread, which must not block: hand the re-read to the store
+		// thread, once.
 		if (!event.startsWith(this.instance + " ") && this.refreshPending.compareAndSet(false, true)) {
 			this.sync.execute(() -> guarded(this::refresh));
 		}
 	}
 
 	/**
-	 * Reads the table and makes it the current one; refills a Redis that lost its data from memory.
-	 * Called with the lock held.
+	 * Reads the table and makes it the current one; refills a Redis that lost its data
+	 * from memory. Called with the lock held.
 	 */
 	private Snapshot fetch() {
 		Snapshot found = succeeded(this.redis::read);
 		Snapshot read = found;
 		if (!found.present() && this.table.present()) {
-			// Redis came back empty, as after a restart without persistence. Our table is the newest we know;
-			// write it back (only if no other replica did it first) rather than serve an empty table.
+			// Redis came back empty, as after a restart without persistence. Our table is
+			// the newest we know;
+			// write it back (only if no other replica did it first) rather than serve an
+			// empty table.
 			Snapshot ours = this.table;
-			if (succeeded(() -> this.redis.compareAndSet(found, ours.routes(), ours.version(), event(ours.version()), true))) {
+			if (succeeded(() -> this.redis.compareAndSet(found, ours.routes(), ours.version(), event(ours.version()),
+					true))) {
 				logger.warn("Route store " + this.location + " had lost its table; restored " + ours.routes().size()
 						+ " routes at version " + ours.version() + " from this replica's memory");
 				return ours;
@@ -242,14 +264,18 @@ public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseabl
 		return succeeded(this.redis::readVersion);
 	}
 
-	/** Makes a table read from Redis the current one, telling the listener when it differs. */
+	/**
+	 * Makes a table read from Redis the current one, telling the listener when it
+	 * differs.
+	 */
 	private void observe(Snapshot read) {
 		Snapshot before = this.table;
 		this.table = read;
 		this.lastSync = Instant.now();
 		if (!read.routes().equals(before.routes()) && this.sync != null && !this.sync.isShutdown()) {
 			Consumer<Map<String, StoredRoute>> listener = this.listener;
-			// Outside the lock and on the store thread: the listener may be waiting for a lock that a writer
+			// Outside the lock and on the store thread: the listener may be waiting for a
+			// lock that a writer
 			// holds while it waits for ours.
 			this.sync.execute(() -> guarded(() -> listener.accept(this.table.routes())));
 		}
@@ -297,7 +323,8 @@ public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseabl
 			task.run();
 		}
 		catch (StoreUnavailableException ex) {
-			// Reported in health and logged once when it started; the heartbeat keeps trying.
+			// Reported in health and logged once when it started; the heartbeat keeps
+			// trying.
 		}
 		catch (RuntimeException ex) {
 			if (!this.sync.isShutdown()) {
@@ -306,12 +333,18 @@ public class RedisRouteStore implements RouteStore, SmartLifecycle, AutoCloseabl
 		}
 	}
 
-	/** Started by the constructor: the table must be loaded before the route administration reads it. */
+	/**
+	 * Started by the constructor: the table must be loaded before the route
+	 * administration reads it.
+	 */
 	@Override
 	public void start() {
 	}
 
-	/** Stops syncing, after the web servers (higher phases) and before the Redis connection factory (phase 0). */
+	/**
+	 * Stops syncing, after the web servers (higher phases) and before the Redis
+	 * connection factory (phase 0).
+	 */
 	@Override
 	public void stop() {
 		close();

@@ -20,18 +20,22 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The route table as Redis holds it: one hash ({@code key}: field = route id, value = the JSON of a
- * {@link StoredRoute}) and a table version ({@code key:version}) that grows by one on every write.
- * Reads and writes are Lua scripts, so a read sees the hash and the version of the same moment and a
- * write is a compare-and-set on the table version that also publishes the change event: no reader can
- * see a new table before its event is on its way, and a write that lost a race changes nothing.
+ * The route table as Redis holds it: one hash ({@code key}: field = route id, value = the
+ * JSON of a {@link StoredRoute}) and a table version ({@code key:version}) that grows by
+ * one on every write. Reads and writes are Lua scripts, so a read sees the hash and the
+ * version of the same moment and a write is a compare-and-set on the table version that
+ * also publishes the change event: no reader can see a new table before its event is on
+ * its way, and a write that lost a race changes nothing.
  * <p>
  * Every call blocks for at most {@code timeout}; any failure to reach Redis is a
  * {@link StoreUnavailableException}.
  */
 final class RedisRouteTable {
 
-	/** Returns {version or '', field1, value1, ...}; a flat list because Lua nil would cut a nested one short. */
+	/**
+	 * Returns {version or '', field1, value1, ...}; a flat list because Lua nil would cut
+	 * a nested one short.
+	 */
 	private static final String READ = """
 			local version = redis.call('GET', KEYS[2]) or ''
 			local out = { version }
@@ -41,9 +45,10 @@ final class RedisRouteTable {
 			""";
 
 	/**
-	 * ARGV: expected version ('' = absent), new version, channel, event, replace ('1' empties the hash
-	 * first), number of puts n, n field/value pairs, then fields to delete. Returns 1, or 0 when the
-	 * table version was not the expected one (nothing written).
+	 * ARGV: expected version ('' = absent), new version, channel, event, replace ('1'
+	 * empties the hash first), number of puts n, n field/value pairs, then fields to
+	 * delete. Returns 1, or 0 when the table version was not the expected one (nothing
+	 * written).
 	 */
 	private static final String COMPARE_AND_SET = """
 			local current = redis.call('GET', KEYS[2]) or ''
@@ -66,8 +71,8 @@ final class RedisRouteTable {
 	/**
 	 * The table at one moment.
 	 *
-	 * @param present whether Redis has a table version at all; it has none when it is new or lost its
-	 * data (a restart without persistence)
+	 * @param present whether Redis has a table version at all; it has none when it is new
+	 * or lost its data (a restart without persistence)
 	 * @param version the table version, 0 when absent
 	 * @param routes the routes by id
 	 */
@@ -113,12 +118,12 @@ final class RedisRouteTable {
 	}
 
 	/**
-	 * The hash and the table version, waiting up to {@code timeout}: the first call of a process also
-	 * pays for loading the client and connecting, which takes seconds on a busy machine.
+	 * The hash and the table version, waiting up to {@code timeout}: the first call of a
+	 * process also pays for loading the client and connecting, which takes seconds on a
+	 * busy machine.
 	 */
 	Snapshot read(Duration timeout) {
-		List<String> reply = eval(READ, ReturnType.MULTI, List.of(), timeout)
-			.flatMapIterable(RedisRouteTable::elements)
+		List<String> reply = eval(READ, ReturnType.MULTI, List.of(), timeout).flatMapIterable(RedisRouteTable::elements)
 			.map(RedisRouteTable::text)
 			.collectList()
 			.block();
@@ -132,7 +137,8 @@ final class RedisRouteTable {
 				routes.put(reply.get(i), this.json.readValue(reply.get(i + 1), StoredRoute.class));
 			}
 			catch (JacksonException ex) {
-				// Serving a table without this route would silently drop its players; keep the last one.
+				// Serving a table without this route would silently drop its players;
+				// keep the last one.
 				throw new StoreUnavailableException("route '" + reply.get(i) + "' in Redis hash " + this.hashKey
 						+ " is not valid JSON: " + ex.getOriginalMessage(), ex);
 			}
@@ -142,16 +148,20 @@ final class RedisRouteTable {
 				Collections.unmodifiableMap(new LinkedHashMap<>(routes)));
 	}
 
-	/** Only the table version: the cheap probe that tells whether a full read is needed. */
+	/**
+	 * Only the table version: the cheap probe that tells whether a full read is needed.
+	 */
 	Snapshot readVersion() {
 		String version = call(this.redis.opsForValue().get(this.versionKey).flux(), this.timeout).blockLast();
 		return (version != null) ? new Snapshot(true, Long.parseLong(version), null) : Snapshot.EMPTY;
 	}
 
 	/**
-	 * Writes {@code next} over {@code current} if Redis still holds {@code current}'s table version,
-	 * setting the version to {@code nextVersion} and publishing {@code event}.
-	 * @param replace whether to write the whole table rather than the difference (restoring a lost table)
+	 * Writes {@code next} over {@code current} if Redis still holds {@code current}'s
+	 * table version, setting the version to {@code nextVersion} and publishing
+	 * {@code event}.
+	 * @param replace whether to write the whole table rather than the difference
+	 * (restoring a lost table)
 	 * @return whether it was written
 	 */
 	boolean compareAndSet(Snapshot current, Map<String, StoredRoute> next, long nextVersion, String event,
@@ -198,7 +208,10 @@ final class RedisRouteTable {
 		return (root instanceof java.util.concurrent.TimeoutException) ? "no answer in time" : message;
 	}
 
-	/** Spring Data emits a multi-bulk script reply as one element holding the list; accept either shape. */
+	/**
+	 * Spring Data emits a multi-bulk script reply as one element holding the list; accept
+	 * either shape.
+	 */
 	private static List<?> elements(Object reply) {
 		return (reply instanceof List<?> list) ? list : List.of(reply);
 	}

@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Applies a batch of changes to a copy of the stored routes, checking each precondition. Every store
- * uses it, so they all agree on what a version conflict is.
+ * Applies a batch of changes to a copy of the stored routes, checking each precondition.
+ * Every store uses it, so they all agree on what a version conflict is.
  */
 public final class RouteChanges {
 
@@ -23,7 +23,8 @@ public final class RouteChanges {
 			StoredRoute existing = next.get(change.id());
 			if (change instanceof RouteChange.Create create) {
 				if (existing != null) {
-					throw new StoreConflictException(StoreConflictException.Kind.EXISTS, change.id(), existing.version());
+					throw new StoreConflictException(StoreConflictException.Kind.EXISTS, change.id(),
+							existing.version());
 				}
 				next.put(change.id(), new StoredRoute(create.route(), 1));
 			}

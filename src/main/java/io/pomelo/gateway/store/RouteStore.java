@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Where dynamic routes live. Every change is a batch applied all or nothing, with per-route version
- * checks, so a rejected request never leaves a partial table.
+ * Where dynamic routes live. Every change is a batch applied all or nothing, with
+ * per-route version checks, so a rejected request never leaves a partial table.
  */
 public interface RouteStore {
 
@@ -22,10 +22,11 @@ public interface RouteStore {
 	Map<String, StoredRoute> apply(List<RouteChange> changes);
 
 	/**
-	 * Registers a callback for changes made elsewhere (another replica). Stores without other writers
-	 * never call it. It is called on a store thread, never while the store holds its own lock; the map
-	 * is the table as the store saw it then, so a listener that also writes should re-read
-	 * {@link #load()} under its own lock to avoid installing an older table over a newer one.
+	 * Registers a callback for changes made elsewhere (another replica). Stores without
+	 * other writers never call it. It is called on a store thread, never while the store
+	 * holds its own lock; the map is the table as the store saw it then, so a listener
+	 * that also writes should re-read {@link #load()} under its own lock to avoid
+	 * installing an older table over a newer one.
 	 */
 	default void onRemoteChange(Consumer<Map<String, StoredRoute>> listener) {
 	}
@@ -36,7 +37,10 @@ public interface RouteStore {
 	/** Where the store lives, for health and logs. */
 	String location();
 
-	/** Whether the store can be reached now, with details for the health endpoint; never blocks. */
+	/**
+	 * Whether the store can be reached now, with details for the health endpoint; never
+	 * blocks.
+	 */
 	default StoreStatus status() {
 		return StoreStatus.alwaysReachable();
 	}

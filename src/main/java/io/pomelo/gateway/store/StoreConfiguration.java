@@ -19,10 +19,11 @@ import io.pomelo.gateway.config.StoreProperties;
 import io.pomelo.gateway.config.PomeloGatewayProperties;
 
 /**
- * The route store named by {@code pomelo.gateway.store.type}, and its {@code store} health contributor.
- * Spring Boot's Redis auto-configuration is always present but connects to nothing unless the
- * {@code redis} store asks it to; its own health indicator is off in application.yml, since the
- * {@code store} contributor says the same thing and would otherwise report a Redis nobody uses as DOWN.
+ * The route store named by {@code pomelo.gateway.store.type}, and its {@code store}
+ * health contributor. Spring Boot's Redis auto-configuration is always present but
+ * connects to nothing unless the {@code redis} store asks it to; its own health indicator
+ * is off in application.yml, since the {@code store} contributor says the same thing and
+ * would otherwise report a Redis nobody uses as DOWN.
  */
 @Configuration(proxyBeanMethods = false)
 class StoreConfiguration {
@@ -44,7 +45,10 @@ class StoreConfiguration {
 		return new StoreHealthIndicator(store);
 	}
 
-	/** The {@code redis} store on Spring Boot's Lettuce connection factory ({@code spring.data.redis.*}). */
+	/**
+	 * The {@code redis} store on Spring Boot's Lettuce connection factory
+	 * ({@code spring.data.redis.*}).
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnProperty(name = StoreProperties.TYPE, havingValue = "redis")
 	static class RedisStoreConfiguration {
@@ -60,15 +64,19 @@ class StoreConfiguration {
 		}
 
 		/**
-		 * Fails commands at once while disconnected instead of queueing them: a queued write would run when
-		 * Redis is back, long after its caller was told 503 and nothing changed.
+		 * Fails commands at once while disconnected instead of queueing them: a queued
+		 * write would run when Redis is back, long after its caller was told 503 and
+		 * nothing changed.
 		 */
 		@Bean
 		LettuceClientOptionsBuilderCustomizer routeStoreClientOptions() {
 			return (options) -> options.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
 		}
 
-		/** Reconnects within 2 s of Redis coming back, rather than Lettuce's default back-off of up to 30 s. */
+		/**
+		 * Reconnects within 2 s of Redis coming back, rather than Lettuce's default
+		 * back-off of up to 30 s.
+		 */
 		@Bean
 		ClientResourcesBuilderCustomizer routeStoreReconnectDelay() {
 			return (resources) -> resources.reconnectDelay(

@@ -4,11 +4,12 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * The {@code store} health contributor: the kind and location of the route store and, for a shared
- * store, whether it is reachable. An unreachable store is DOWN, but it only affects the overall health
- * and is deliberately kept out of the readiness group: the gateway keeps serving the last table it read,
- * so taking replicas out of the load balancer would turn a control-plane outage into a data-plane one.
- * It reads only what the store remembers, so a health check never waits on the network.
+ * The {@code store} health contributor: the kind and location of the route store and, for
+ * a shared store, whether it is reachable. An unreachable store is DOWN, but it only
+ * affects the overall health and is deliberately kept out of the readiness group: the
+ * gateway keeps serving the last table it read, so taking replicas out of the load
+ * balancer would turn a control-plane outage into a data-plane one. It reads only what
+ * the store remembers, so a health check never waits on the network.
  */
 public class StoreHealthIndicator implements HealthIndicator {
 

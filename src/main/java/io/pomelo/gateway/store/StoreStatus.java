@@ -3,8 +3,8 @@ package io.pomelo.gateway.store;
 import java.util.Map;
 
 /**
- * What a route store says about itself for health: whether it can be read and written right now, and
- * details an operator needs to tell why not.
+ * What a route store says about itself for health: whether it can be read and written
+ * right now, and details an operator needs to tell why not.
  *
  * @param reachable whether the last attempt to reach the store succeeded
  * @param details extra health details, such as the time of the last successful sync

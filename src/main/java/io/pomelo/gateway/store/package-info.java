@@ -1,5 +1,5 @@
 /**
- * Route stores: where dynamic routes live. {@code file} is the embedded default; {@code redis} shares
- * routes between replicas.
+ * Route stores: where dynamic routes live. {@code file} is the embedded default;
+ * {@code redis} shares routes between replicas.
  */
 package io.pomelo.gateway.store;

@@ -38,13 +38,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The admin API on the management port with real users, a real file store and real WebSocket clients.
+ * The admin API on the management port with real users, a real file store and real
+ * WebSocket clients.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
 				"pomelo.gateway.routes[0].id=gate", "pomelo.gateway.routes[0].prefix=/gate/",
-				"pomelo.gateway.routes[0].targets=ws://127.0.0.1:3014", "pomelo.gateway.targets.allow-cidrs=127.0.0.0/8",
-				"pomelo.gateway.admin.drain-grace=300ms" })
+				"pomelo.gateway.routes[0].targets=ws://127.0.0.1:3014",
+				"pomelo.gateway.targets.allow-cidrs=127.0.0.0/8", "pomelo.gateway.admin.drain-grace=300ms" })
 class AdminApiIntegrationTests {
 
 	private static final Path STORE = tempStore();
@@ -104,9 +105,12 @@ class AdminApiIntegrationTests {
 		// Each test starts from an empty set of dynamic routes.
 		for (Map<?, ?> route : routes()) {
 			if ("dynamic".equals(route.get("source"))) {
-				as("alice").delete().uri("/admin/routes/" + route.get("id"))
+				as("alice").delete()
+					.uri("/admin/routes/" + route.get("id"))
 					.header(HttpHeaders.IF_MATCH, "\"" + route.get("version") + "\"")
-					.exchange().expectStatus().isNoContent();
+					.exchange()
+					.expectStatus()
+					.isNoContent();
 			}
 		}
 	}
@@ -117,8 +121,14 @@ class AdminApiIntegrationTests {
 
 	@SuppressWarnings("unchecked")
 	private List<Map<String, Object>> routes() {
-		return as("victor").get().uri("/admin/routes").exchange().expectStatus().isOk()
-			.expectBody(List.class).returnResult().getResponseBody();
+		return as("victor").get()
+			.uri("/admin/routes")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(List.class)
+			.returnResult()
+			.getResponseBody();
 	}
 
 	private static Map<String, Object> route(String id, String prefix, String target) {
@@ -126,8 +136,13 @@ class AdminApiIntegrationTests {
 	}
 
 	private EntityExchangeResult<Map> create(Map<String, Object> body) {
-		return as("alice").post().uri("/admin/routes").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
-			.exchange().expectBody(Map.class).returnResult();
+		return as("alice").post()
+			.uri("/admin/routes")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange()
+			.expectBody(Map.class)
+			.returnResult();
 	}
 
 	private WsTestClient ws(String path) {
@@ -143,23 +158,38 @@ class AdminApiIntegrationTests {
 			"GET,/actuator/info,victor,403", "GET,/actuator/info,alice,200", "GET,/actuator/gateway/routes,alice,404" })
 	void accessMatrix(String method, String path, String user, int status) {
 		WebTestClient caller = (user != null) ? as(user) : this.client;
-		caller.method(HttpMethod.valueOf(method)).uri(path).contentType(MediaType.APPLICATION_JSON).bodyValue("{}")
-			.exchange().expectStatus().isEqualTo(status);
+		caller.method(HttpMethod.valueOf(method))
+			.uri(path)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue("{}")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(status);
 	}
 
 	@Test
 	void rootHealthNeedsNoCredentials() {
-		// Its status depends on the backends contributor (the gate route's backend is not running here),
+		// Its status depends on the backends contributor (the gate route's backend is not
+		// running here),
 		// so only the absence of an authentication challenge is asserted.
-		int status = this.client.get().uri("/actuator/health").exchange().returnResult(String.class).getStatus().value();
+		int status = this.client.get()
+			.uri("/actuator/health")
+			.exchange()
+			.returnResult(String.class)
+			.getStatus()
+			.value();
 		assertThat(status).isIn(200, 503);
 	}
 
 	@Test
 	void controlPlaneIsNotOnTheDataPort() {
 		WebTestClient data = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build();
-		data.get().uri("/admin/routes").headers((h) -> h.setBasicAuth("alice", "alice-pw")).exchange()
-			.expectStatus().isNotFound();
+		data.get()
+			.uri("/admin/routes")
+			.headers((h) -> h.setBasicAuth("alice", "alice-pw"))
+			.exchange()
+			.expectStatus()
+			.isNotFound();
 		data.get().uri("/actuator/health").exchange().expectStatus().isNotFound();
 	}
 
@@ -169,20 +199,53 @@ class AdminApiIntegrationTests {
 		assertThat(created.getStatus().value()).isEqualTo(201);
 		assertThat(created.getResponseHeaders().getETag()).isEqualTo("\"1\"");
 		assertThat(created.getResponseBody()).containsEntry("source", "dynamic").containsEntry("version", 1);
-		as("victor").get().uri("/admin/routes/conn2").exchange().expectStatus().isOk()
-			.expectHeader().valueEquals(HttpHeaders.ETAG, "\"1\"");
+		as("victor").get()
+			.uri("/admin/routes/conn2")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"1\"");
 		Map<String, Object> replacement = route("conn2", "/conn2/", two.uri());
-		as("alice").put().uri("/admin/routes/conn2").bodyValue(replacement).exchange()
-			.expectStatus().isEqualTo(428).expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
-		as("alice").put().uri("/admin/routes/conn2").header(HttpHeaders.IF_MATCH, "\"7\"").bodyValue(replacement)
-			.exchange().expectStatus().isEqualTo(412);
-		as("alice").put().uri("/admin/routes/conn2").header(HttpHeaders.IF_MATCH, "\"1\"").bodyValue(replacement)
-			.exchange().expectStatus().isOk().expectHeader().valueEquals(HttpHeaders.ETAG, "\"2\"")
-			.expectBody().jsonPath("$.targets[0]").isEqualTo(two.uri());
-		as("alice").delete().uri("/admin/routes/conn2").header(HttpHeaders.IF_MATCH, "\"1\"").exchange()
-			.expectStatus().isEqualTo(412);
-		as("alice").delete().uri("/admin/routes/conn2").header(HttpHeaders.IF_MATCH, "\"2\"").exchange()
-			.expectStatus().isNoContent();
+		as("alice").put()
+			.uri("/admin/routes/conn2")
+			.bodyValue(replacement)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(428)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		as("alice").put()
+			.uri("/admin/routes/conn2")
+			.header(HttpHeaders.IF_MATCH, "\"7\"")
+			.bodyValue(replacement)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(412);
+		as("alice").put()
+			.uri("/admin/routes/conn2")
+			.header(HttpHeaders.IF_MATCH, "\"1\"")
+			.bodyValue(replacement)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectHeader()
+			.valueEquals(HttpHeaders.ETAG, "\"2\"")
+			.expectBody()
+			.jsonPath("$.targets[0]")
+			.isEqualTo(two.uri());
+		as("alice").delete()
+			.uri("/admin/routes/conn2")
+			.header(HttpHeaders.IF_MATCH, "\"1\"")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(412);
+		as("alice").delete()
+			.uri("/admin/routes/conn2")
+			.header(HttpHeaders.IF_MATCH, "\"2\"")
+			.exchange()
+			.expectStatus()
+			.isNoContent();
 		as("victor").get().uri("/admin/routes/conn2").exchange().expectStatus().isNotFound();
 	}
 
@@ -204,14 +267,24 @@ class AdminApiIntegrationTests {
 			"{\"id\":\"x\",\"prefix\":\"/gate/\",\"targets\":[\"ws://127.0.0.1:1\"]}|409|prefix",
 			"{\"id\":\"gate\",\"prefix\":\"/g2/\",\"targets\":[\"ws://127.0.0.1:1\"]}|409|id",
 			"{\"id\":\"x\",\"prefix\":\"/x/\",|400|body" })
-	void invalidRoutesGetAProblemNamingTheFieldAndChangeNothing(String body, int status, String field) throws Exception {
+	void invalidRoutesGetAProblemNamingTheFieldAndChangeNothing(String body, int status, String field)
+			throws Exception {
 		List<Map<String, Object>> before = routes();
 		String fileBefore = Files.exists(STORE) ? Files.readString(STORE) : "";
-		as("alice").post().uri("/admin/routes").contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange()
-			.expectStatus().isEqualTo(status)
-			.expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-			.expectBody().jsonPath("$.status").isEqualTo(status)
-			.jsonPath("$.errors[0].field").isEqualTo(field);
+		as("alice").post()
+			.uri("/admin/routes")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(body)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(status)
+			.expectHeader()
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(status)
+			.jsonPath("$.errors[0].field")
+			.isEqualTo(field);
 		assertThat(routes()).isEqualTo(before);
 		assertThat(Files.exists(STORE) ? Files.readString(STORE) : "").isEqualTo(fileBefore);
 	}
@@ -225,13 +298,30 @@ class AdminApiIntegrationTests {
 
 	@Test
 	void configRoutesAreReadOnly() {
-		as("victor").get().uri("/admin/routes/gate").exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.source").isEqualTo("config");
-		as("alice").put().uri("/admin/routes/gate").header(HttpHeaders.IF_MATCH, "\"0\"")
-			.bodyValue(route("gate", "/gate/", one.uri())).exchange().expectStatus().isEqualTo(409)
-			.expectBody().jsonPath("$.detail").value((detail) -> assertThat(detail.toString()).contains("configuration"));
-		as("alice").delete().uri("/admin/routes/gate").header(HttpHeaders.IF_MATCH, "\"0\"").exchange()
-			.expectStatus().isEqualTo(409);
+		as("victor").get()
+			.uri("/admin/routes/gate")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.source")
+			.isEqualTo("config");
+		as("alice").put()
+			.uri("/admin/routes/gate")
+			.header(HttpHeaders.IF_MATCH, "\"0\"")
+			.bodyValue(route("gate", "/gate/", one.uri()))
+			.exchange()
+			.expectStatus()
+			.isEqualTo(409)
+			.expectBody()
+			.jsonPath("$.detail")
+			.value((detail) -> assertThat(detail.toString()).contains("configuration"));
+		as("alice").delete()
+			.uri("/admin/routes/gate")
+			.header(HttpHeaders.IF_MATCH, "\"0\"")
+			.exchange()
+			.expectStatus()
+			.isEqualTo(409);
 	}
 
 	@Test
@@ -247,8 +337,13 @@ class AdminApiIntegrationTests {
 	void liveSessionsSurviveAnUpdateAndADeleteWithKeep() {
 		create(route("live", "/live/", one.uri()));
 		try (WsTestClient before = ws("/live/")) {
-			as("alice").put().uri("/admin/routes/live").header(HttpHeaders.IF_MATCH, "\"1\"")
-				.bodyValue(route("live", "/live/", two.uri())).exchange().expectStatus().isOk();
+			as("alice").put()
+				.uri("/admin/routes/live")
+				.header(HttpHeaders.IF_MATCH, "\"1\"")
+				.bodyValue(route("live", "/live/", two.uri()))
+				.exchange()
+				.expectStatus()
+				.isOk();
 			before.sendText("still one");
 			assertThat(before.nextFrame(Duration.ofSeconds(5)).text()).isEqualTo("still one");
 			one.reset();
@@ -258,8 +353,12 @@ class AdminApiIntegrationTests {
 				after.sendText("now two");
 				assertThat(after.nextFrame(Duration.ofSeconds(5)).text()).isEqualTo("now two");
 			}
-			as("alice").delete().uri("/admin/routes/live").header(HttpHeaders.IF_MATCH, "\"2\"").exchange()
-				.expectStatus().isNoContent();
+			as("alice").delete()
+				.uri("/admin/routes/live")
+				.header(HttpHeaders.IF_MATCH, "\"2\"")
+				.exchange()
+				.expectStatus()
+				.isNoContent();
 			before.sendText("after delete");
 			assertThat(before.nextFrame(Duration.ofSeconds(5)).text()).isEqualTo("after delete");
 			assertThat(before.isClosed()).isFalse();
@@ -270,15 +369,28 @@ class AdminApiIntegrationTests {
 	void aPomeloPlayerKeepsExchangingEchoesWhileItsRouteIsUpdatedAndDeleted() {
 		try (PomeloServer pomelo = PomeloServer.start(PomeloServer.Options.defaults().heartbeat(0).connectors(2))) {
 			create(route("game", "/game/", pomelo.connectorUri(0)));
-			try (PomeloTestClient player = PomeloTestClient.connect(URI.create("ws://127.0.0.1:" + this.port + "/game/"), null)) {
+			try (PomeloTestClient player = PomeloTestClient
+				.connect(URI.create("ws://127.0.0.1:" + this.port + "/game/"), null)) {
 				assertThat(player.handshake().code()).isEqualTo(200);
-				assertThat(player.request("connector.entryHandler.echo", Map.of("n", 1)).get("msg").get("n").asInt()).isEqualTo(1);
-				as("alice").put().uri("/admin/routes/game").header(HttpHeaders.IF_MATCH, "\"1\"")
-					.bodyValue(route("game", "/game/", pomelo.connectorUri(1))).exchange().expectStatus().isOk();
-				assertThat(player.request("connector.entryHandler.echo", Map.of("n", 2)).get("msg").get("n").asInt()).isEqualTo(2);
-				as("alice").delete().uri("/admin/routes/game").header(HttpHeaders.IF_MATCH, "\"2\"").exchange()
-					.expectStatus().isNoContent();
-				assertThat(player.request("connector.entryHandler.echo", Map.of("n", 3)).get("msg").get("n").asInt()).isEqualTo(3);
+				assertThat(player.request("connector.entryHandler.echo", Map.of("n", 1)).get("msg").get("n").asInt())
+					.isEqualTo(1);
+				as("alice").put()
+					.uri("/admin/routes/game")
+					.header(HttpHeaders.IF_MATCH, "\"1\"")
+					.bodyValue(route("game", "/game/", pomelo.connectorUri(1)))
+					.exchange()
+					.expectStatus()
+					.isOk();
+				assertThat(player.request("connector.entryHandler.echo", Map.of("n", 2)).get("msg").get("n").asInt())
+					.isEqualTo(2);
+				as("alice").delete()
+					.uri("/admin/routes/game")
+					.header(HttpHeaders.IF_MATCH, "\"2\"")
+					.exchange()
+					.expectStatus()
+					.isNoContent();
+				assertThat(player.request("connector.entryHandler.echo", Map.of("n", 3)).get("msg").get("n").asInt())
+					.isEqualTo(3);
 				assertThat(player.ws().isClosed()).isFalse();
 			}
 		}
@@ -290,8 +402,12 @@ class AdminApiIntegrationTests {
 		body.put("onDelete", "DRAIN");
 		create(body);
 		try (WsTestClient client = ws("/drained/")) {
-			as("alice").delete().uri("/admin/routes/drained").header(HttpHeaders.IF_MATCH, "\"1\"").exchange()
-				.expectStatus().isNoContent();
+			as("alice").delete()
+				.uri("/admin/routes/drained")
+				.header(HttpHeaders.IF_MATCH, "\"1\"")
+				.exchange()
+				.expectStatus()
+				.isNoContent();
 			WsTestClient.Close close = client.awaitClose(Duration.ofSeconds(5));
 			assertThat(close.code()).isEqualTo(1001);
 			assertThat(close.reason()).isEqualTo("route deleted");
@@ -304,13 +420,25 @@ class AdminApiIntegrationTests {
 		try (WsTestClient client = ws("/watched/")) {
 			client.sendText("hi");
 			client.nextFrame(Duration.ofSeconds(5));
-			List<Map> sessions = as("victor").get().uri("/admin/sessions?route=watched").exchange()
-				.expectStatus().isOk().expectBodyList(Map.class).returnResult().getResponseBody();
+			List<Map> sessions = as("victor").get()
+				.uri("/admin/sessions?route=watched")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBodyList(Map.class)
+				.returnResult()
+				.getResponseBody();
 			assertThat(sessions).singleElement().satisfies((session) -> {
-				assertThat(session).containsEntry("route", "watched").containsEntry("framesUp", 1).containsEntry("bytesUp", 2);
+				assertThat(session).containsEntry("route", "watched")
+					.containsEntry("framesUp", 1)
+					.containsEntry("bytesUp", 2);
 				assertThat(session.get("backend").toString()).startsWith(one.uri());
 			});
-			as("alice").delete().uri("/admin/sessions/" + sessions.get(0).get("id")).exchange().expectStatus().isNoContent();
+			as("alice").delete()
+				.uri("/admin/sessions/" + sessions.get(0).get("id"))
+				.exchange()
+				.expectStatus()
+				.isNoContent();
 			WsTestClient.Close close = client.awaitClose(Duration.ofSeconds(5));
 			assertThat(close.code()).isEqualTo(4000);
 			assertThat(close.reason()).isEqualTo("closed by operator");
@@ -325,25 +453,57 @@ class AdminApiIntegrationTests {
 				  "connector":[{"id":"connector-server-1","host":"127.0.0.1","port":4050,"clientHost":"127.0.0.1","clientPort":%d,"frontend":true},
 				               {"id":"connector-server-2","host":"127.0.0.1","port":4051,"clientPort":%d,"frontend":true}],
 				  "chat":[{"id":"chat-server-1","host":"127.0.0.1","port":6050}]}}
-				""".formatted(one.port(), one.port(), two.port());
-		as("alice").post().uri("/admin/import/pomelo-servers?env=production&dryRun=true")
-			.contentType(MediaType.APPLICATION_JSON).bodyValue(servers).exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.dryRun").isEqualTo(true)
-			.jsonPath("$.added.length()").isEqualTo(3);
+				"""
+			.formatted(one.port(), one.port(), two.port());
+		as("alice").post()
+			.uri("/admin/import/pomelo-servers?env=production&dryRun=true")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(servers)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.dryRun")
+			.isEqualTo(true)
+			.jsonPath("$.added.length()")
+			.isEqualTo(3);
 		as("victor").get().uri("/admin/routes/connector-server-2").exchange().expectStatus().isNotFound();
-		as("alice").post().uri("/admin/import/pomelo-servers?env=production")
-			.contentType(MediaType.APPLICATION_JSON).bodyValue(servers).exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.added.length()").isEqualTo(3);
-		as("victor").get().uri("/admin/routes/connector-server-2").exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.prefix").isEqualTo("/connector-server-2/")
-			.jsonPath("$.targets[0]").isEqualTo(two.uri());
+		as("alice").post()
+			.uri("/admin/import/pomelo-servers?env=production")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(servers)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.added.length()")
+			.isEqualTo(3);
+		as("victor").get()
+			.uri("/admin/routes/connector-server-2")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.prefix")
+			.isEqualTo("/connector-server-2/")
+			.jsonPath("$.targets[0]")
+			.isEqualTo(two.uri());
 		try (WsTestClient client = ws("/connector-server-2/")) {
 			client.sendText("imported");
 			assertThat(client.nextFrame(Duration.ofSeconds(5)).text()).isEqualTo("imported");
 		}
-		as("alice").post().uri("/admin/import/pomelo-servers?env=production&dryRun=true")
-			.contentType(MediaType.APPLICATION_JSON).bodyValue(servers).exchange().expectStatus().isOk()
-			.expectBody().jsonPath("$.unchanged.length()").isEqualTo(3).jsonPath("$.added.length()").isEqualTo(0);
+		as("alice").post()
+			.uri("/admin/import/pomelo-servers?env=production&dryRun=true")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(servers)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.unchanged.length()")
+			.isEqualTo(3)
+			.jsonPath("$.added.length()")
+			.isEqualTo(0);
 	}
 
 	@Test
@@ -353,13 +513,27 @@ class AdminApiIntegrationTests {
 				  {"id":"ok-1","host":"127.0.0.1","clientPort":%d,"frontend":true},
 				  {"id":"metadata","host":"169.254.169.254","clientPort":80,"frontend":true}]}}
 				""".formatted(one.port());
-		as("alice").post().uri("/admin/import/pomelo-servers?env=production")
-			.contentType(MediaType.APPLICATION_JSON).bodyValue(servers).exchange().expectStatus().isEqualTo(422)
-			.expectBody().jsonPath("$.errors[0].field").isEqualTo("servers[metadata].targets[0]");
+		as("alice").post()
+			.uri("/admin/import/pomelo-servers?env=production")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(servers)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("servers[metadata].targets[0]");
 		as("victor").get().uri("/admin/routes/ok-1").exchange().expectStatus().isNotFound();
-		as("alice").post().uri("/admin/import/pomelo-servers?env=staging")
-			.contentType(MediaType.APPLICATION_JSON).bodyValue(servers).exchange().expectStatus().isEqualTo(422)
-			.expectBody().jsonPath("$.errors[0].field").isEqualTo("env");
+		as("alice").post()
+			.uri("/admin/import/pomelo-servers?env=staging")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(servers)
+			.exchange()
+			.expectStatus()
+			.isEqualTo(422)
+			.expectBody()
+			.jsonPath("$.errors[0].field")
+			.isEqualTo("env");
 	}
 
 	@Test

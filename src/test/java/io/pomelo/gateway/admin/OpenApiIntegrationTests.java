@@ -21,9 +21,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The admin API's OpenAPI description is served on the management port, not on the data port, and
- * equals the copy checked in at docs/openapi.json. When the API changes on purpose, copy
- * target/openapi.json (written by this test) over docs/openapi.json.
+ * The admin API's OpenAPI description is served on the management port, not on the data
+ * port, and equals the copy checked in at docs/openapi.json. When the API changes on
+ * purpose, copy target/openapi.json (written by this test) over docs/openapi.json.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
@@ -51,8 +51,15 @@ class OpenApiIntegrationTests {
 			.baseUrl("http://127.0.0.1:" + this.environment.getProperty("local.management.port"))
 			.responseTimeout(Duration.ofSeconds(20))
 			.build()
-			.get().uri("/v3/api-docs").headers((h) -> h.setBasicAuth("victor", "victor-pw"))
-			.exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody();
+			.get()
+			.uri("/v3/api-docs")
+			.headers((h) -> h.setBasicAuth("victor", "victor-pw"))
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.returnResult()
+			.getResponseBody();
 		JsonMapper json = JsonMapper.builder().build();
 		JsonNode actual = json.readTree(served);
 		Files.createDirectories(Path.of("target"));
@@ -67,8 +74,14 @@ class OpenApiIntegrationTests {
 
 	@Test
 	void specIsNotOnTheDataPort() {
-		WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + this.port).build()
-			.get().uri("/v3/api-docs").exchange().expectStatus().isNotFound();
+		WebTestClient.bindToServer()
+			.baseUrl("http://127.0.0.1:" + this.port)
+			.build()
+			.get()
+			.uri("/v3/api-docs")
+			.exchange()
+			.expectStatus()
+			.isNotFound();
 	}
 
 }

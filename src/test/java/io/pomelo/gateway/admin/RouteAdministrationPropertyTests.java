@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
-
 import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.relay.SessionRegistry;
 import io.pomelo.gateway.route.GatewayRoute;
@@ -27,9 +26,9 @@ import io.pomelo.gateway.support.Seeded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Random sequences of valid and invalid admin operations: after every step the API's view, the store
- * (re-read from disk) and the live route table hold the same routes, and a refused operation changes
- * nothing at all.
+ * Random sequences of valid and invalid admin operations: after every step the API's
+ * view, the store (re-read from disk) and the live route table hold the same routes, and
+ * a refused operation changes nothing at all.
  */
 class RouteAdministrationPropertyTests {
 
@@ -65,12 +64,14 @@ class RouteAdministrationPropertyTests {
 		PomeloGatewayProperties properties = new PomeloGatewayProperties();
 		properties.getTargets().setAllowCidrs(List.of("127.0.0.0/8"));
 		GatewayRoute gate = GatewayRoute.toTargets("gate", "/gate/", RouteSource.CONFIG,
-				new RouteLimits(true, java.time.Duration.ofSeconds(120), 0, 1024), List.of(java.net.URI.create("ws://127.0.0.1:3014")));
+				new RouteLimits(true, java.time.Duration.ofSeconds(120), 0, 1024),
+				List.of(java.net.URI.create("ws://127.0.0.1:3014")));
 		RouteTable table = new RouteTable(List.of(gate), (event) -> {
 		});
 		FileRouteStore store = new FileRouteStore(file);
-		RouteAdministration admin = new RouteAdministration(table, store, new TargetPolicy(properties.getTargets(), Set::of),
-				properties.getRelay(), new SessionRegistry(), java.time.Duration.ofSeconds(1));
+		RouteAdministration admin = new RouteAdministration(table, store,
+				new TargetPolicy(properties.getTargets(), Set::of), properties.getRelay(), new SessionRegistry(),
+				java.time.Duration.ofSeconds(1));
 		for (Op op : ops) {
 			Map<String, String> apiBefore = apiView(admin);
 			String fileBefore = Files.exists(file) ? Files.readString(file) : "";
@@ -90,8 +91,8 @@ class RouteAdministrationPropertyTests {
 	private static boolean apply(RouteAdministration admin, FileRouteStore store, Op op) {
 		StoredRoute current = store.load().get(op.id());
 		long version = (current == null) ? 1 : (op.rightVersion() ? current.version() : current.version() + 5);
-		DynamicRoute route = new DynamicRoute(op.id(), op.prefix(), List.of(op.target()), null, null, null, null,
-				null, null, null, null);
+		DynamicRoute route = new DynamicRoute(op.id(), op.prefix(), List.of(op.target()), null, null, null, null, null,
+				null, null, null);
 		try {
 			switch (op.kind()) {
 				case "create" -> admin.create(route, "prop");
@@ -106,20 +107,28 @@ class RouteAdministrationPropertyTests {
 	}
 
 	private static Map<String, String> apiView(RouteAdministration admin) {
-		return admin.list().stream().filter((view) -> "dynamic".equals(view.source()))
+		return admin.list()
+			.stream()
+			.filter((view) -> "dynamic".equals(view.source()))
 			.collect(Collectors.toMap(RouteView::id, (view) -> view.prefix() + view.targets() + "@" + view.version(),
 					(a, b) -> a, TreeMap::new));
 	}
 
 	private static Map<String, String> storeView(Map<String, StoredRoute> stored) {
-		return stored.values().stream().collect(Collectors.toMap((s) -> s.route().id(),
-				(s) -> s.route().prefix() + s.route().targets() + "@" + s.version(), (a, b) -> a, TreeMap::new));
+		return stored.values()
+			.stream()
+			.collect(Collectors.toMap((s) -> s.route().id(),
+					(s) -> s.route().prefix() + s.route().targets() + "@" + s.version(), (a, b) -> a, TreeMap::new));
 	}
 
 	private static Map<String, String> tableView(RouteTable table) {
-		return table.current().routes().stream().filter((route) -> route.source() == RouteSource.DYNAMIC)
-			.collect(Collectors.toMap(GatewayRoute::id, (route) -> route.prefix() + route.targets().stream()
-				.map(Object::toString).toList(), (a, b) -> a, TreeMap::new));
+		return table.current()
+			.routes()
+			.stream()
+			.filter((route) -> route.source() == RouteSource.DYNAMIC)
+			.collect(Collectors.toMap(GatewayRoute::id,
+					(route) -> route.prefix() + route.targets().stream().map(Object::toString).toList(), (a, b) -> a,
+					TreeMap::new));
 	}
 
 	private static Op op(java.util.Random random) {

@@ -13,9 +13,9 @@ import io.pomelo.gateway.config.Limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Admission's counting and its memory: exact counts per address that vanish with the last connection,
- * a rate table that stays within its size whatever the number of sources, and IPv6 addresses counted
- * per prefix.
+ * Admission's counting and its memory: exact counts per address that vanish with the last
+ * connection, a rate table that stays within its size whatever the number of sources, and
+ * IPv6 addresses counted per prefix.
  */
 class AdmissionControlTests {
 
@@ -80,7 +80,8 @@ class AdmissionControlTests {
 		List<SessionTicket> tickets = new ArrayList<>();
 		tickets.add((SessionTicket) admission.admitSession("r", 0, one, now));
 		tickets.add((SessionTicket) admission.admitSession("r", 0, one, now));
-		assertThat(admission.admitSession("r", 0, one, now)).isEqualTo(new AdmissionDecision.Refusal(Limit.ADDRESS_SESSIONS, 0));
+		assertThat(admission.admitSession("r", 0, one, now))
+			.isEqualTo(new AdmissionDecision.Refusal(Limit.ADDRESS_SESSIONS, 0));
 		assertThat(admission.addressSessions(one)).isEqualTo(2);
 		tickets.get(0).release();
 		tickets.get(0).release();
@@ -120,8 +121,10 @@ class AdmissionControlTests {
 		ClientAddress c = ClientAddress.of(InetAddress.getByName("2001:db8:1:3::1"), 1, 64);
 		assertThat(a.key()).isEqualTo(b.key()).isEqualTo("2001" + "0db8" + "0001" + "0002" + "/64");
 		assertThat(c.key()).isNotEqualTo(a.key());
-		assertThat(ClientAddress.of(InetAddress.getByName("2001:db8:1:2::1"), 1, 56).key()).isEqualTo("20010db80001" + "00/56");
-		// 50 bits: twelve whole nibbles, then the top two bits of the thirteenth (f keeps c).
+		assertThat(ClientAddress.of(InetAddress.getByName("2001:db8:1:2::1"), 1, 56).key())
+			.isEqualTo("20010db80001" + "00/56");
+		// 50 bits: twelve whole nibbles, then the top two bits of the thirteenth (f keeps
+		// c).
 		assertThat(ClientAddress.of(InetAddress.getByName("2001:db8:1:f000::1"), 1, 50).key())
 			.isEqualTo("20010db80001" + "c/50");
 	}

@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The client address behind a load balancer: from a PROXY protocol header (v1 and v2, in front of
- * TLS) or from X-Forwarded-For of a trusted proxy. That one address is what the registry holds and what
- * Pomelo gets in X-Forwarded-For and X-Real-IP; a forged header from anyone else changes nothing.
+ * The client address behind a load balancer: from a PROXY protocol header (v1 and v2, in
+ * front of TLS) or from X-Forwarded-For of a trusted proxy. That one address is what the
+ * registry holds and what Pomelo gets in X-Forwarded-For and X-Real-IP; a forged header
+ * from anyone else changes nothing.
  */
 class ClientAddressIntegrationTests {
 
@@ -39,12 +40,15 @@ class ClientAddressIntegrationTests {
 
 	private static final EchoBackend backend = EchoBackend.start();
 
-	// Only 127.0.0.5 is the load balancer; other loopback addresses are clients or strangers.
-	private static final GatewayInstance proxied = GatewayInstance.start(tls("pomelo.gateway.client-address.source=proxy-protocol",
-			"pomelo.gateway.client-address.trusted-proxies=127.0.0.5/32", "pomelo.gateway.routes[0].id=echo",
-			"pomelo.gateway.routes[0].prefix=/echo/", "pomelo.gateway.routes[0].targets=" + backend.uri()));
+	// Only 127.0.0.5 is the load balancer; other loopback addresses are clients or
+	// strangers.
+	private static final GatewayInstance proxied = GatewayInstance
+		.start(tls("pomelo.gateway.client-address.source=proxy-protocol",
+				"pomelo.gateway.client-address.trusted-proxies=127.0.0.5/32", "pomelo.gateway.routes[0].id=echo",
+				"pomelo.gateway.routes[0].prefix=/echo/", "pomelo.gateway.routes[0].targets=" + backend.uri()));
 
-	private static final GatewayInstance forwarded = GatewayInstance.start(tls("pomelo.gateway.client-address.source=x-forwarded-for",
+	private static final GatewayInstance forwarded = GatewayInstance.start(tls(
+			"pomelo.gateway.client-address.source=x-forwarded-for",
 			"pomelo.gateway.client-address.trusted-proxies=127.0.0.7/32,10.0.0.0/8", "pomelo.gateway.routes[0].id=echo",
 			"pomelo.gateway.routes[0].prefix=/echo/", "pomelo.gateway.routes[0].targets=" + backend.uri()));
 
@@ -75,7 +79,8 @@ class ClientAddressIntegrationTests {
 			assertThat(client.send(RawClient.upgrade("/echo/", "X-Forwarded-For: 6.6.6.6\r\n")).response(WAIT).status())
 				.isEqualTo(101);
 			Map<String, String> headers = backend.nextHandshake(WAIT).headers();
-			assertThat(headers).containsEntry("x-forwarded-for", "203.0.113.7").containsEntry("x-real-ip", "203.0.113.7");
+			assertThat(headers).containsEntry("x-forwarded-for", "203.0.113.7")
+				.containsEntry("x-real-ip", "203.0.113.7");
 			assertThat(sessions(proxied)).extracting(RelaySession::clientAddress).containsExactly("203.0.113.7:51234");
 		}
 	}
@@ -112,9 +117,10 @@ class ClientAddressIntegrationTests {
 			client.send(RawClient.upgrade("/echo/", ""));
 			assertThat(client.closedWithin(WAIT)).isTrue();
 		}
-		await().atMost(WAIT).untilAsserted(() -> assertThat(
-				Meters.count(meters, "pomelo.gateway.connections.refused", "reason", "bad_proxy_header"))
-			.isEqualTo(before + 1));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(
+					Meters.count(meters, "pomelo.gateway.connections.refused", "reason", "bad_proxy_header"))
+				.isEqualTo(before + 1));
 	}
 
 	@Test
@@ -132,7 +138,8 @@ class ClientAddressIntegrationTests {
 	@Test
 	void xForwardedForFromAnyoneElseIsNotBelieved() {
 		try (RawClient client = RawClient.connect(forwarded.dataPort(), true, "127.0.0.8")) {
-			assertThat(client.send(RawClient.upgrade("/echo/", "X-Forwarded-For: 198.51.100.4\r\n")).response(WAIT)
+			assertThat(client.send(RawClient.upgrade("/echo/", "X-Forwarded-For: 198.51.100.4\r\n"))
+				.response(WAIT)
 				.status()).isEqualTo(101);
 			Map<String, String> headers = backend.nextHandshake(WAIT).headers();
 			assertThat(headers).containsEntry("x-real-ip", "127.0.0.8").containsEntry("x-forwarded-for", "127.0.0.8");

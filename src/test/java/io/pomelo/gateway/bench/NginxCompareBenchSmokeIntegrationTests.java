@@ -20,11 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * {@code bench/NginxCompareBench.java} at smoke size, so that the benchmark cannot rot between the runs
- * that matter: every kind of row (start-up with and without CDS, ping-pong over ws and wss, idle memory,
- * handshakes over ws and wss) runs against a real nginx and the packaged jar, and the JSON it writes must
- * hold positive, finite figures for every path. There are no timing thresholds: a smoke run on a shared
- * machine says nothing about speed; the benchmark itself is for that.
+ * {@code bench/NginxCompareBench.java} at smoke size, so that the benchmark cannot rot
+ * between the runs that matter: every kind of row (start-up with and without CDS,
+ * ping-pong over ws and wss, idle memory, handshakes over ws and wss) runs against a real
+ * nginx and the packaged jar, and the JSON it writes must hold positive, finite figures
+ * for every path. There are no timing thresholds: a smoke run on a shared machine says
+ * nothing about speed; the benchmark itself is for that.
  */
 class NginxCompareBenchSmokeIntegrationTests {
 
@@ -54,7 +55,8 @@ class NginxCompareBenchSmokeIntegrationTests {
 		assertThat(bench.exitValue()).as(output).isZero();
 
 		JsonNode report = JSON.readTree(work.resolve("nginx-compare.json").toFile());
-		assertThat(report.at("/command/commandLine").asText()).as("the command line is recorded").contains("NginxCompareBench");
+		assertThat(report.at("/command/commandLine").asText()).as("the command line is recorded")
+			.contains("NginxCompareBench");
 		assertThat(report.at("/parameters/rounds").asInt()).isEqualTo(1);
 		List<JsonNode> rows = new ArrayList<>();
 		report.get("rows").forEach(rows::add);
@@ -90,10 +92,14 @@ class NginxCompareBenchSmokeIntegrationTests {
 					int connections = row.at("/parameters/connections").asInt();
 					assertThat(connections).isPositive();
 					for (String proxy : List.of("nginx", "gateway")) {
-						assertThat(median(row, proxy, "idleConnections").asInt()).as(label + " " + proxy).isEqualTo(connections);
-						assertThat(median(row, proxy, "rssBytesPerConnection").isNumber()).as(label + " " + proxy + " RSS").isTrue();
+						assertThat(median(row, proxy, "idleConnections").asInt()).as(label + " " + proxy)
+							.isEqualTo(connections);
+						assertThat(median(row, proxy, "rssBytesPerConnection").isNumber())
+							.as(label + " " + proxy + " RSS")
+							.isTrue();
 					}
-					assertThat(median(row, "gateway", "heapBytesPerConnection").isNumber()).as(label + " heap").isTrue();
+					assertThat(median(row, "gateway", "heapBytesPerConnection").isNumber()).as(label + " heap")
+						.isTrue();
 				}
 				case "startup" -> {
 					for (String proxy : List.of("nginx", "gateway")) {
@@ -104,16 +110,20 @@ class NginxCompareBenchSmokeIntegrationTests {
 				default -> fail("unexpected row " + row);
 			}
 		}
-		JsonNode cds = rows.stream().filter((row) -> row.get("label").asText().endsWith("CDS")).findFirst().orElseThrow();
+		JsonNode cds = rows.stream()
+			.filter((row) -> row.get("label").asText().endsWith("CDS"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(median(cds, "gateway", "cdsArchiveMapped").asDouble()).as("the CDS archive is used").isEqualTo(1.0);
-		assertThat(Files.readString(work.resolve("nginx-compare.svg"))).startsWith("<svg").contains("nginx = 1.0")
+		assertThat(Files.readString(work.resolve("nginx-compare.svg"))).startsWith("<svg")
+			.contains("nginx = 1.0")
 			.endsWith("</svg>\n");
 		assertThat(output).contains("gw/nginx");
 	}
 
 	/**
-	 * Tiny parameters: one round of one second, five connections, 200 idle ones, up to 200 handshakes in
-	 * one second (enough for nginx to cost a few 10 ms CPU ticks).
+	 * Tiny parameters: one round of one second, five connections, 200 idle ones, up to
+	 * 200 handshakes in one second (enough for nginx to cost a few 10 ms CPU ticks).
 	 */
 	private static List<String> command(Path jar, Path work) {
 		return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-Drounds=1",
@@ -136,7 +146,10 @@ class NginxCompareBenchSmokeIntegrationTests {
 		}
 	}
 
-	/** The bench stops its own children on SIGTERM; whatever is still alive after 15 s is killed. */
+	/**
+	 * The bench stops its own children on SIGTERM; whatever is still alive after 15 s is
+	 * killed.
+	 */
 	private static void stopTree(Process process) throws InterruptedException {
 		List<ProcessHandle> descendants = process.descendants().collect(Collectors.toList());
 		if (process.isAlive()) {

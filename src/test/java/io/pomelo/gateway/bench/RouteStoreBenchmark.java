@@ -28,12 +28,12 @@ import io.pomelo.gateway.support.RedisServer;
 /**
  * Not a test: measures, on a real Redis with two gateways A and B in this JVM,
  * <ol>
- * <li>change propagation A to B over N route creations made through A's admin API: from the moment A
- * acknowledged the write (HTTP 201) and from the moment the request was sent, until B's live route table
- * has the route;</li>
- * <li>route lookup cost with 1,000 dynamic routes: resolving a handshake path the way Spring Cloud
- * Gateway's handler mapping does (every route's predicate in order until one matches), for the first
- * route, the last one and a path that matches none (a 404).</li>
+ * <li>change propagation A to B over N route creations made through A's admin API: from
+ * the moment A acknowledged the write (HTTP 201) and from the moment the request was
+ * sent, until B's live route table has the route;</li>
+ * <li>route lookup cost with 1,000 dynamic routes: resolving a handshake path the way
+ * Spring Cloud Gateway's handler mapping does (every route's predicate in order until one
+ * matches), for the first route, the last one and a path that matches none (a 404).</li>
  * </ol>
  * Run with {@code bench/route-store-benchmark.sh}; prints a table.
  */
@@ -91,7 +91,8 @@ public final class RouteStoreBenchmark {
 		}
 		rows.add(row("propagation A->B, from A's 201 to B's table (N=" + CHANGES + ")", fromAck, 1e6, "ms"));
 		rows.add(row("propagation A->B, from A's request to B's table (N=" + CHANGES + ")", fromRequest, 1e6, "ms"));
-		// Basic auth verifies a BCrypt hash on every request: this is the floor of any admin call.
+		// Basic auth verifies a BCrypt hash on every request: this is the floor of any
+		// admin call.
 		rows.add(row("baseline: one authenticated admin GET on A (N=" + CHANGES + ")", baseline, 1e6, "ms"));
 	}
 
@@ -121,8 +122,8 @@ public final class RouteStoreBenchmark {
 		List<DynamicRoute> more = new ArrayList<>();
 		for (int i = 0; i < missing; i++) {
 			String id = String.format(Locale.ROOT, "l%04d", i);
-			more.add(new DynamicRoute(id, "/" + id + "/", List.of(echo.uri()), null, null, null, null, null, null,
-					null, null));
+			more.add(new DynamicRoute(id, "/" + id + "/", List.of(echo.uri()), null, null, null, null, null, null, null,
+					null));
 		}
 		a.context().getBean(RouteAdministration.class).importRoutes(more, false, "bench");
 		RouteSnapshot snapshot = table.current();
@@ -134,7 +135,8 @@ public final class RouteStoreBenchmark {
 		for (String path : List.of(first, last, none)) {
 			String label = path.equals(none) ? "miss (404)" : path.equals(first) ? "first route" : "last route";
 			long[] perOp = sample(() -> lookup(locator, path), 100, 300);
-			rows.add(row("lookup, " + routes.size() + " routes, Spring Cloud Gateway path, " + label, perOp, 1e3, "us"));
+			rows.add(
+					row("lookup, " + routes.size() + " routes, Spring Cloud Gateway path, " + label, perOp, 1e3, "us"));
 		}
 		for (String path : List.of(first, last, none)) {
 			String label = path.equals(none) ? "miss (404)" : path.equals(first) ? "first route" : "last route";
@@ -144,7 +146,10 @@ public final class RouteStoreBenchmark {
 		}
 	}
 
-	/** What RoutePredicateHandlerMapping.lookupRoute does: each route's predicate in order, first match wins. */
+	/**
+	 * What RoutePredicateHandlerMapping.lookupRoute does: each route's predicate in
+	 * order, first match wins.
+	 */
 	private static Route lookup(RouteLocator locator, String path) {
 		ServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("http://gw" + path)
 			.header("Upgrade", "websocket")
@@ -164,7 +169,10 @@ public final class RouteStoreBenchmark {
 		return null;
 	}
 
-	/** Nanoseconds per operation, one sample per batch of {@code batch} operations, after warming up. */
+	/**
+	 * Nanoseconds per operation, one sample per batch of {@code batch} operations, after
+	 * warming up.
+	 */
 	private static long[] sample(Supplier<?> operation, int batch, int samples) {
 		Object sink = null;
 		for (int i = 0; i < batch * 50; i++) {
@@ -187,8 +195,9 @@ public final class RouteStoreBenchmark {
 	private static String row(String label, long[] nanos, double unit, String unitName) {
 		long[] sorted = nanos.clone();
 		Arrays.sort(sorted);
-		return String.format(Locale.ROOT, "%-58s %7.3f %-2s %7.3f %-2s %7.3f %-2s", label, percentile(sorted, 50) / unit,
-				unitName, percentile(sorted, 99) / unit, unitName, sorted[sorted.length - 1] / unit, unitName);
+		return String.format(Locale.ROOT, "%-58s %7.3f %-2s %7.3f %-2s %7.3f %-2s", label,
+				percentile(sorted, 50) / unit, unitName, percentile(sorted, 99) / unit, unitName,
+				sorted[sorted.length - 1] / unit, unitName);
 	}
 
 	private static long percentile(long[] sorted, int p) {

@@ -21,17 +21,18 @@ import io.pomelo.gateway.support.TestTls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs the WeChat mini-program client's own test suite ({@code clients/wechat}, {@code node --test})
- * unmodified against this gateway over wss://, including its real-browser test in Debian's Chromium.
- * The node tests start their own Pomelo servers on free ports and reach every one of them, gate and
- * connectors, through the gateway's port-addressed route.
+ * Runs the WeChat mini-program client's own test suite ({@code clients/wechat},
+ * {@code node --test}) unmodified against this gateway over wss://, including its
+ * real-browser test in Debian's Chromium. The node tests start their own Pomelo servers
+ * on free ports and reach every one of them, gate and connectors, through the gateway's
+ * port-addressed route.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
 				"pomelo.gateway.tls.certificate=" + TestTls.CERTIFICATE,
-				"pomelo.gateway.tls.private-key=" + TestTls.PRIVATE_KEY,
-				"pomelo.gateway.port-routes[0].id=ports", "pomelo.gateway.port-routes[0].prefix=/ws/",
-				"pomelo.gateway.port-routes[0].host=127.0.0.1", "pomelo.gateway.port-routes[0].ports=1024-65535" })
+				"pomelo.gateway.tls.private-key=" + TestTls.PRIVATE_KEY, "pomelo.gateway.port-routes[0].id=ports",
+				"pomelo.gateway.port-routes[0].prefix=/ws/", "pomelo.gateway.port-routes[0].host=127.0.0.1",
+				"pomelo.gateway.port-routes[0].ports=1024-65535" })
 class WeChatClientIntegrationTests {
 
 	private static final Path CLIENT = Path.of("clients/wechat").toAbsolutePath();

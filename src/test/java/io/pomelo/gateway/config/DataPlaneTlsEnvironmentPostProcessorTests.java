@@ -51,9 +51,9 @@ class DataPlaneTlsEnvironmentPostProcessorTests {
 
 	@Test
 	void theOperatorsOwnKeysWin() {
-		StandardEnvironment environment = environment(Map.of("pomelo.gateway.tls.certificate", "c",
-				"pomelo.gateway.tls.private-key", "k", "server.port", "443",
-				"spring.ssl.bundle.pem.pomelo-data.options.enabled-protocols", "TLSv1.3"));
+		StandardEnvironment environment = environment(
+				Map.of("pomelo.gateway.tls.certificate", "c", "pomelo.gateway.tls.private-key", "k", "server.port",
+						"443", "spring.ssl.bundle.pem.pomelo-data.options.enabled-protocols", "TLSv1.3"));
 		assertThat(environment.getProperty("server.port")).isEqualTo("443");
 		assertThat(environment.getProperty("spring.ssl.bundle.pem.pomelo-data.options.enabled-protocols"))
 			.isEqualTo("TLSv1.3");

@@ -19,8 +19,9 @@ import io.pomelo.gateway.support.HttpProbe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Starts the gateway on the operator's own ./application.yml (the seed's /gate/ and /conn/ routes),
- * with no Pomelo running and no certificate, as the README's quick start does.
+ * Starts the gateway on the operator's own ./application.yml (the seed's /gate/ and
+ * /conn/ routes), with no Pomelo running and no certificate, as the README's quick start
+ * does.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "management.server.port=0")
 @ExtendWith(OutputCaptureExtension.class)
@@ -46,28 +47,35 @@ class GatewayStartupIntegrationTests {
 		HttpProbe.Response gate = HttpProbe.upgrade(URI.create("http://127.0.0.1:" + this.port + "/gate/"), null);
 		assertThat(gate.status()).isEqualTo(502);
 		assertThat(gate.body()).isEqualTo("backend unreachable: connection refused\n");
-		assertThat(HttpProbe.get(URI.create("http://127.0.0.1:" + this.port + "/admin/routes"), null, Map.of()).status())
+		assertThat(
+				HttpProbe.get(URI.create("http://127.0.0.1:" + this.port + "/admin/routes"), null, Map.of()).status())
 			.isEqualTo(404);
-		assertThat(HttpProbe.get(URI.create("http://127.0.0.1:" + this.port + "/actuator/health"), null, Map.of()).status())
-			.isEqualTo(404);
+		assertThat(HttpProbe.get(URI.create("http://127.0.0.1:" + this.port + "/actuator/health"), null, Map.of())
+			.status()).isEqualTo(404);
 	}
 
 	@Test
 	void healthIsServedOnTheManagementPortOnly() {
 		String managementPort = this.environment.getProperty("local.management.port");
-		HttpProbe.Response liveness = HttpProbe.get(
-				URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/liveness"), null, Map.of());
+		HttpProbe.Response liveness = HttpProbe
+			.get(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/liveness"), null, Map.of());
 		assertThat(liveness.status()).isEqualTo(200);
 		assertThat(liveness.body()).contains("\"status\":\"UP\"");
-		// No Pomelo runs behind the seed routes: the informational backends contributor says so, and
+		// No Pomelo runs behind the seed routes: the informational backends contributor
+		// says so, and
 		// readiness is not affected by it.
-		HttpProbe.Response readiness = HttpProbe.get(
-				URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"), null, Map.of());
+		HttpProbe.Response readiness = HttpProbe
+			.get(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"), null, Map.of());
 		assertThat(readiness.status()).isEqualTo(200);
 		HttpProbe.Response health = HttpProbe.get(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health"),
 				null, Map.of());
-		assertThat(tools.jackson.databind.json.JsonMapper.builder().build().readTree(health.body())
-			.path("components").path("backends").path("status").asString()).isEqualTo("DOWN");
+		assertThat(tools.jackson.databind.json.JsonMapper.builder()
+			.build()
+			.readTree(health.body())
+			.path("components")
+			.path("backends")
+			.path("status")
+			.asString()).isEqualTo("DOWN");
 	}
 
 }

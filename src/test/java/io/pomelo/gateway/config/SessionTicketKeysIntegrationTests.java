@@ -21,11 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * TLS session resumption across replicas, as a player who reconnects to another pod meets it: two
- * gateways that read the same ticket key file resume each other's sessions, a gateway with keys of
- * its own does not, and a key rotation written to the file keeps old tickets valid while their key is
- * listed and ends them when it is dropped. The client is OpenSSL's {@code s_client}, which saves and
- * offers a session as a real client does.
+ * TLS session resumption across replicas, as a player who reconnects to another pod meets
+ * it: two gateways that read the same ticket key file resume each other's sessions, a
+ * gateway with keys of its own does not, and a key rotation written to the file keeps old
+ * tickets valid while their key is listed and ends them when it is dropped. The client is
+ * OpenSSL's {@code s_client}, which saves and offers a session as a real client does.
  */
 class SessionTicketKeysIntegrationTests {
 
@@ -44,7 +44,8 @@ class SessionTicketKeysIntegrationTests {
 	private static final GatewayInstance second = sharing();
 
 	private static final GatewayInstance alone = GatewayInstance.start(
-			"pomelo.gateway.tls.certificate=" + TestTls.CERTIFICATE, "pomelo.gateway.tls.private-key=" + TestTls.PRIVATE_KEY);
+			"pomelo.gateway.tls.certificate=" + TestTls.CERTIFICATE,
+			"pomelo.gateway.tls.private-key=" + TestTls.PRIVATE_KEY);
 
 	@AfterAll
 	static void stop() {
@@ -81,7 +82,8 @@ class SessionTicketKeysIntegrationTests {
 		Files.writeString(broken, KEY_A + "\n");
 		try (SessionTicketKeys watching = new SessionTicketKeys(broken, Duration.ofMillis(100))) {
 			Files.writeString(broken, "not base64 at all!\n");
-			// Three checks of the broken file later, the valid key is still the one in use.
+			// Three checks of the broken file later, the valid key is still the one in
+			// use.
 			Thread.sleep(400);
 			assertThat(watching.version()).isZero();
 			assertThat(watching.size()).isEqualTo(1);
@@ -93,15 +95,18 @@ class SessionTicketKeysIntegrationTests {
 	}
 
 	private static void awaitVersion(long version) {
-		await().atMost(WAIT).until(() -> first.context().getBean(SessionTicketKeys.class).version() == version
-				&& second.context().getBean(SessionTicketKeys.class).version() == version);
+		await().atMost(WAIT)
+			.until(() -> first.context().getBean(SessionTicketKeys.class).version() == version
+					&& second.context().getBean(SessionTicketKeys.class).version() == version);
 	}
 
 	/**
-	 * One TLS connection with one HTTP request, offering a saved session and saving the one it ends with.
+	 * One TLS connection with one HTTP request, offering a saved session and saving the
+	 * one it ends with.
 	 * @return {@code New} or {@code Reused}, as s_client reports the session
 	 */
-	private static String handshake(GatewayInstance gateway, Path offer, Path save) throws IOException, InterruptedException {
+	private static String handshake(GatewayInstance gateway, Path offer, Path save)
+			throws IOException, InterruptedException {
 		List<String> command = new java.util.ArrayList<>(List.of("openssl", "s_client", "-connect",
 				"127.0.0.1:" + gateway.dataPort(), "-servername", "localhost", "-ign_eof"));
 		if (offer != null) {
@@ -112,8 +117,10 @@ class SessionTicketKeysIntegrationTests {
 		}
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		try (OutputStream in = process.getOutputStream()) {
-			// TLS 1.3 tickets come with the server's first bytes: a request makes it answer.
-			in.write("GET /no-route HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+			// TLS 1.3 tickets come with the server's first bytes: a request makes it
+			// answer.
+			in.write("GET /no-route HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+				.getBytes(StandardCharsets.US_ASCII));
 		}
 		assertThat(process.waitFor(15, TimeUnit.SECONDS)).as("s_client finished").isTrue();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -127,7 +134,8 @@ class SessionTicketKeysIntegrationTests {
 
 	private static GatewayInstance sharing() {
 		return GatewayInstance.start("pomelo.gateway.tls.certificate=" + TestTls.CERTIFICATE,
-				"pomelo.gateway.tls.private-key=" + TestTls.PRIVATE_KEY, "pomelo.gateway.tls.session-ticket-keys=" + keys,
+				"pomelo.gateway.tls.private-key=" + TestTls.PRIVATE_KEY,
+				"pomelo.gateway.tls.session-ticket-keys=" + keys,
 				"pomelo.gateway.tls.session-ticket-keys-check-interval=200ms");
 	}
 

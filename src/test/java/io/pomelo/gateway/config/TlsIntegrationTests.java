@@ -28,10 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The data port accepts TLS 1.2 and 1.3 only. The JDK's own policy would already stop this test's
- * client from offering TLS 1.1, which would make the refusal prove nothing; so the policy is relaxed for
- * this JVM (failsafe gives each class its own) and a control server shows the client really can speak
- * TLS 1.1.
+ * The data port accepts TLS 1.2 and 1.3 only. The JDK's own policy would already stop
+ * this test's client from offering TLS 1.1, which would make the refusal prove nothing;
+ * so the policy is relaxed for this JVM (failsafe gives each class its own) and a control
+ * server shows the client really can speak TLS 1.1.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
@@ -50,7 +50,8 @@ class TlsIntegrationTests {
 		KeyStore trust = KeyStore.getInstance("PKCS12");
 		trust.load(null, null);
 		try (InputStream pem = TlsIntegrationTests.class.getResourceAsStream("/tls/cert.pem")) {
-			trust.setCertificateEntry("test", (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(pem));
+			trust.setCertificateEntry("test",
+					(X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(pem));
 		}
 		TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
 		factory.init(trust);
@@ -60,7 +61,8 @@ class TlsIntegrationTests {
 	}
 
 	private static String handshake(int port, String protocol) throws Exception {
-		try (SSLSocket socket = (SSLSocket) clientContext().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+		try (SSLSocket socket = (SSLSocket) clientContext().getSocketFactory()
+			.createSocket(InetAddress.getLoopbackAddress(), port)) {
 			socket.setEnabledProtocols(new String[] { protocol });
 			socket.setSoTimeout(5000);
 			socket.startHandshake();

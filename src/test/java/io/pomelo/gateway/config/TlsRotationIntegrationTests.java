@@ -31,9 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * TLS rotated the way Kubernetes rotates a mounted secret: the certificate and key are symlinks
- * through {@code ..data}, which is swapped for a new timestamped directory in one rename. Twice in a
- * row, new clients get the new certificate while a session opened before the first swap goes on.
+ * TLS rotated the way Kubernetes rotates a mounted secret: the certificate and key are
+ * symlinks through {@code ..data}, which is swapped for a new timestamped directory in
+ * one rename. Twice in a row, new clients get the new certificate while a session opened
+ * before the first swap goes on.
  */
 class TlsRotationIntegrationTests {
 
@@ -64,12 +65,16 @@ class TlsRotationIntegrationTests {
 				swapSecret(serial);
 				BigInteger expected = BigInteger.valueOf(serial);
 				await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> expected.equals(servedSerial()));
-				assertThat(echo(live, "after " + serial)).as("the session opened before the swaps").isEqualTo("after " + serial);
+				assertThat(echo(live, "after " + serial)).as("the session opened before the swaps")
+					.isEqualTo("after " + serial);
 			}
 		}
 	}
 
-	/** Makes {@code ..<serial>/} with a new pair and points {@code ..data} at it in one rename. */
+	/**
+	 * Makes {@code ..<serial>/} with a new pair and points {@code ..data} at it in one
+	 * rename.
+	 */
 	private static void swapSecret(int serial) throws IOException, InterruptedException {
 		Path version = secret.resolve("..2026_12_02_" + serial);
 		Files.createDirectories(version);
@@ -111,7 +116,8 @@ class TlsRotationIntegrationTests {
 
 	/** The serial of the certificate a new client is served. */
 	private static BigInteger servedSerial() {
-		try (SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", gateway.dataPort())) {
+		try (SSLSocket socket = (SSLSocket) trustAll().getSocketFactory()
+			.createSocket("127.0.0.1", gateway.dataPort())) {
 			socket.startHandshake();
 			return ((X509Certificate) socket.getSession().getPeerCertificates()[0]).getSerialNumber();
 		}
@@ -121,8 +127,8 @@ class TlsRotationIntegrationTests {
 	}
 
 	private static Socket session() throws IOException {
-		SSLSocket socket = (SSLSocket) trustAll().getSocketFactory().createSocket(InetAddress.getLoopbackAddress(),
-				gateway.dataPort());
+		SSLSocket socket = (SSLSocket) trustAll().getSocketFactory()
+			.createSocket(InetAddress.getLoopbackAddress(), gateway.dataPort());
 		socket.setSoTimeout(10_000);
 		socket.getOutputStream().write(RawClient.upgrade("/echo/", "").getBytes(StandardCharsets.US_ASCII));
 		socket.getOutputStream().flush();
@@ -133,7 +139,8 @@ class TlsRotationIntegrationTests {
 
 	private static String echo(Socket socket, String text) throws IOException {
 		OutputStream out = socket.getOutputStream();
-		out.write(io.pomelo.gateway.relay.WireFeed.encode(0x1, true, text.getBytes(StandardCharsets.UTF_8), true, new Random(1)));
+		out.write(io.pomelo.gateway.relay.WireFeed.encode(0x1, true, text.getBytes(StandardCharsets.UTF_8), true,
+				new Random(1)));
 		out.flush();
 		InputStream in = socket.getInputStream();
 		int first = in.read();
@@ -164,7 +171,8 @@ class TlsRotationIntegrationTests {
 
 				@Override
 				public void checkServerTrusted(X509Certificate[] chain, String authType) {
-					// The test looks at which certificate it got, not whether to trust it.
+					// The test looks at which certificate it got, not whether to trust
+					// it.
 				}
 
 				@Override

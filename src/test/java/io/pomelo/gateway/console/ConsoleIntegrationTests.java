@@ -57,13 +57,14 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The operator console in a real browser: Debian's Chromium, headless, driven through Debian's
- * chromedriver, against this gateway (management port for the console, data port for the players) with
- * a real Pomelo 2.2.7 gate and connector behind it. Every check reads what the page shows, the way an
- * operator would, and the admin API is asked only to confirm that a change did or did not happen.
+ * The operator console in a real browser: Debian's Chromium, headless, driven through
+ * Debian's chromedriver, against this gateway (management port for the console, data port
+ * for the players) with a real Pomelo 2.2.7 gate and connector behind it. Every check
+ * reads what the page shows, the way an operator would, and the admin API is asked only
+ * to confirm that a change did or did not happen.
  * <p>
- * Each test loads the page afresh, which signs the previous user out (the console keeps the password
- * in page memory only), and starts without dynamic routes. Screenshots go to
+ * Each test loads the page afresh, which signs the previous user out (the console keeps
+ * the password in page memory only), and starts without dynamic routes. Screenshots go to
  * {@code target/console-screenshots/}.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -108,7 +109,8 @@ class ConsoleIntegrationTests {
 
 	@DynamicPropertySource
 	static void properties(DynamicPropertyRegistry registry) {
-		// The seed's two routes (./application.yml), pointed at the real Pomelo's gate and connector.
+		// The seed's two routes (./application.yml), pointed at the real Pomelo's gate
+		// and connector.
 		registry.add("pomelo.gateway.routes[0].id", () -> "gate");
 		registry.add("pomelo.gateway.routes[0].prefix", () -> "/gate/");
 		registry.add("pomelo.gateway.routes[0].targets", pomelo::gateUri);
@@ -131,13 +133,15 @@ class ConsoleIntegrationTests {
 		DebianPackages.ensureInstalled("chromium-driver", Path.of("/usr/bin/chromedriver"));
 		Files.createDirectories(SCREENSHOTS);
 		profile = Files.createTempDirectory("console-chromium-");
-		// Both paths are given, so Selenium Manager (which would download a driver) is never asked.
+		// Both paths are given, so Selenium Manager (which would download a driver) is
+		// never asked.
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(new File("/usr/bin/chromedriver"))
 			.usingAnyFreePort()
 			.build();
 		ChromeOptions options = new ChromeOptions().setBinary("/usr/bin/chromium")
-			// The machine has no network beyond loopback: everything that phones home stays off.
+			// The machine has no network beyond loopback: everything that phones home
+			// stays off.
 			.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
 					"--disable-background-networking", "--disable-component-update", "--disable-sync",
 					"--disable-dev-shm-usage", "--user-data-dir=" + profile, "--window-size=1400,1700");
@@ -174,8 +178,9 @@ class ConsoleIntegrationTests {
 	}
 
 	/**
-	 * A script error or a blocked resource shows only in the browser's console, and could leave a view
-	 * silently stale; refused API calls (401, 403) are logged too, but as failed loads, which are expected.
+	 * A script error or a blocked resource shows only in the browser's console, and could
+	 * leave a view silently stale; refused API calls (401, 403) are logged too, but as
+	 * failed loads, which are expected.
 	 */
 	@AfterEach
 	void noScriptErrorsNorPolicyViolations() {
@@ -197,7 +202,8 @@ class ConsoleIntegrationTests {
 		assertThat(text("#routes tr[data-route='gate'] td:nth-child(3)")).isEqualTo("config");
 		assertThat(text("#routes tr[data-route='gate'] td:nth-child(4)")).isEqualTo(pomelo.gateUri());
 		assertThat(text("#routes tr[data-route='conn'] td:nth-child(4)")).isEqualTo(pomelo.connectorUri(0));
-		// Config routes are read-only through the API, so the console offers no Delete for them.
+		// Config routes are read-only through the API, so the console offers no Delete
+		// for them.
 		assertThat(browser.findElements(By.cssSelector("#routes .delete-route"))).isEmpty();
 		assertThat(text("#refresh")).startsWith("updates every 2 s · last ");
 		screenshot("01-signed-in");
@@ -212,7 +218,8 @@ class ConsoleIntegrationTests {
 		awaitText("#login-error", "Name or password not accepted.");
 		assertThat(browser.findElement(By.id("app")).isDisplayed()).isFalse();
 		assertThat(browser.findElements(By.cssSelector("#routes tbody tr"))).isEmpty();
-		// The refusal is in the browser's log too, which shows the log is read (see the check after each test).
+		// The refusal is in the browser's log too, which shows the log is read (see the
+		// check after each test).
 		await().atMost(WAIT).until(() -> browserLog().stream().anyMatch((m) -> m.contains("401")));
 	}
 
@@ -221,7 +228,8 @@ class ConsoleIntegrationTests {
 		signIn(ADMIN);
 		awaitText("#routes tr[data-route='conn'] .live", "0");
 		int n = 6;
-		// In steps, so the page has to follow each one rather than only show the end state.
+		// In steps, so the page has to follow each one rather than only show the end
+		// state.
 		for (int step = 1; step <= 3; step++) {
 			for (int i = 0; i < n / 3; i++) {
 				PomeloTestClient client = connect("/conn/");
@@ -230,7 +238,8 @@ class ConsoleIntegrationTests {
 			}
 			awaitText("#routes tr[data-route='conn'] .live", String.valueOf(step * n / 3));
 		}
-		// The chart reads the gauge from /actuator/prometheus, not the admin API; both must agree.
+		// The chart reads the gauge from /actuator/prometheus, not the admin API; both
+		// must agree.
 		awaitText("#chart-connections .legend", (t) -> t.contains("conn: " + n));
 		awaitText("#pomelo-routes tbody", (t) -> t.contains("connector.entryHandler.echo"));
 		awaitText("#chart-latency .legend", (t) -> t.matches("(?s).*conn: [0-9.]+ ms.*"));
@@ -253,7 +262,9 @@ class ConsoleIntegrationTests {
 		assertThat(admin().get("/admin/routes/conn-b").status()).isEqualTo(200);
 
 		PomeloTestClient client = connect("/conn-b/");
-		assertThat(client.request("connector.entryHandler.echo", Map.of("via", "conn-b")).path("msg").path("via")
+		assertThat(client.request("connector.entryHandler.echo", Map.of("via", "conn-b"))
+			.path("msg")
+			.path("via")
 			.asString()).isEqualTo("conn-b");
 		awaitText("#routes tr[data-route='conn-b'] .live", "1");
 		screenshot("03-route-created");
@@ -333,7 +344,8 @@ class ConsoleIntegrationTests {
 		signIn(ADMIN);
 		int n = 12;
 		for (int i = 0; i < n; i++) {
-			assertThat(connect("/conn/").request("connector.entryHandler.echo", Map.of("player", i)).path("code").asInt())
+			assertThat(
+					connect("/conn/").request("connector.entryHandler.echo", Map.of("player", i)).path("code").asInt())
 				.isEqualTo(200);
 		}
 		awaitText("#routes tr[data-route='conn'] .live", String.valueOf(n));
@@ -366,10 +378,13 @@ class ConsoleIntegrationTests {
 	@Test
 	void aDeadBackendShowsDownWithItsHandshakeFailuresByReason() {
 		int deadPort = PomeloServer.freePorts(1).get(0);
-		assertThat(admin().post("/admin/routes", "{\"id\":\"dead\",\"prefix\":\"/dead/\",\"targets\":[\"ws://127.0.0.1:"
-				+ deadPort + "\"]}").status()).isEqualTo(201);
+		assertThat(admin()
+			.post("/admin/routes",
+					"{\"id\":\"dead\",\"prefix\":\"/dead/\",\"targets\":[\"ws://127.0.0.1:" + deadPort + "\"]}")
+			.status()).isEqualTo(201);
 		signIn(ADMIN);
-		// The page counts failures from its first scrape on; wait for it before causing any.
+		// The page counts failures from its first scrape on; wait for it before causing
+		// any.
 		awaitText("#refresh", (t) -> t.contains("last"));
 		for (int i = 0; i < 2; i++) {
 			assertThat(HttpProbe.upgrade(URI.create("ws://127.0.0.1:" + this.dataPort + "/dead/"), null).status())
@@ -385,13 +400,17 @@ class ConsoleIntegrationTests {
 	void pomeloRouteNamesWithMarkupAreShownAsText() {
 		signIn(ADMIN);
 		PomeloTestClient client = connect("/conn/");
-		// Pomelo has no such handlers and answers 500; the gateway times the request under its name.
+		// Pomelo has no such handlers and answers 500; the gateway times the request
+		// under its name.
 		assertThat(client.request(SCRIPT_ROUTE, Map.of()).path("code").asInt()).isEqualTo(500);
 		assertThat(client.request(IMG_ROUTE, Map.of()).path("code").asInt()).isEqualTo(500);
-		await().atMost(WAIT).until(() -> texts("#pomelo-routes .pomelo-route").containsAll(List.of(SCRIPT_ROUTE, IMG_ROUTE)));
+		await().atMost(WAIT)
+			.until(() -> texts("#pomelo-routes .pomelo-route").containsAll(List.of(SCRIPT_ROUTE, IMG_ROUTE)));
 		screenshot("08-markup-as-text");
-		// Markup that had been parsed would be elements, and the text would lose its tags.
-		assertThat(count("#pomelo-routes script, #pomelo-routes img, #chart-latency script, #chart-latency img")).isZero();
+		// Markup that had been parsed would be elements, and the text would lose its
+		// tags.
+		assertThat(count("#pomelo-routes script, #pomelo-routes img, #chart-latency script, #chart-latency img"))
+			.isZero();
 		assertThat(count("script")).isEqualTo(1);
 		assertThat(browser.findElement(By.tagName("script")).getDomProperty("src")).endsWith("/console/console.js");
 		assertThat(count("img")).isZero();
@@ -402,10 +421,12 @@ class ConsoleIntegrationTests {
 	void theConsoleIsServedOnTheManagementPortOnlyWithAStrictPolicy() throws Exception {
 		HttpResponse<String> page = http("GET", management("/console/"), Map.of(), null);
 		assertThat(page.statusCode()).isEqualTo(200);
-		assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying((type) -> assertThat(type).startsWith("text/html"));
+		assertThat(page.headers().firstValue("Content-Type"))
+			.hasValueSatisfying((type) -> assertThat(type).startsWith("text/html"));
 		String policy = page.headers().firstValue("Content-Security-Policy").orElseThrow();
-		assertThat(policy).contains("default-src 'none'", "script-src 'self'", "style-src 'self'",
-				"connect-src 'self'", "frame-ancestors 'none'", "require-trusted-types-for 'script'")
+		assertThat(policy)
+			.contains("default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self'",
+					"frame-ancestors 'none'", "require-trusted-types-for 'script'")
 			.doesNotContain("unsafe-inline", "unsafe-eval");
 		assertThat(page.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
 		assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
@@ -415,7 +436,8 @@ class ConsoleIntegrationTests {
 		assertThat(bare.statusCode()).isEqualTo(308);
 		assertThat(bare.headers().firstValue("Location")).hasValue("console/");
 		// The data plane answers WebSocket routes only.
-		assertThat(http("GET", URI.create("http://127.0.0.1:" + this.dataPort + "/console/"), Map.of(), null).statusCode())
+		assertThat(
+				http("GET", URI.create("http://127.0.0.1:" + this.dataPort + "/console/"), Map.of(), null).statusCode())
 			.isEqualTo(404);
 		// The page is nothing without the API, which stays behind the login.
 		assertThat(http("GET", management("/admin/routes"), Map.of(), null).statusCode()).isEqualTo(401);
@@ -429,19 +451,24 @@ class ConsoleIntegrationTests {
 		HttpResponse<String> refused = http("POST", management(path), withAdmin(crossSite), body);
 		assertThat(refused.statusCode()).isEqualTo(403);
 		assertThat(json(refused.body()).path("title").asString()).isEqualTo("Cross-origin write refused");
-		assertThat(http("POST", management(path), withAdmin(Map.of("Origin", "http://evil.example")), body).statusCode())
+		assertThat(
+				http("POST", management(path), withAdmin(Map.of("Origin", "http://evil.example")), body).statusCode())
 			.isEqualTo(403);
 		assertThat(http("POST", management(path), withAdmin(Map.of("Sec-Fetch-Site", "same-site")), body).statusCode())
 			.isEqualTo(403);
 		// Scripts send neither header; the console's own requests are same-origin.
 		assertThat(http("POST", management(path), withAdmin(Map.of()), body).statusCode()).isEqualTo(200);
-		assertThat(http("POST", management(path), withAdmin(Map.of("Sec-Fetch-Site", "same-origin")), body).statusCode())
+		assertThat(
+				http("POST", management(path), withAdmin(Map.of("Sec-Fetch-Site", "same-origin")), body).statusCode())
 			.isEqualTo(200);
 		assertThat(http("POST", management(path),
-				withAdmin(Map.of("Origin", "http://127.0.0.1:" + this.managementPort)), body).statusCode()).isEqualTo(200);
+				withAdmin(Map.of("Origin", "http://127.0.0.1:" + this.managementPort)), body)
+			.statusCode()).isEqualTo(200);
 
-		// In the browser: a password typed at the Basic prompt of /admin/ is cached by the browser, and a
-		// page on another site then posts a form here. The form's request never reaches the API.
+		// In the browser: a password typed at the Basic prompt of /admin/ is cached by
+		// the browser, and a
+		// page on another site then posts a form here. The form's request never reaches
+		// the API.
 		browser.get("http://" + ADMIN + ":" + PASSWORD + "@127.0.0.1:" + this.managementPort + "/admin/routes");
 		await().atMost(WAIT).until(() -> browser.findElement(By.tagName("body")).getText().contains("\"id\":\"gate\""));
 		HttpServer evil = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -486,14 +513,24 @@ class ConsoleIntegrationTests {
 		awaitText("#refresh", (t) -> t.contains("last"));
 	}
 
-	/** The browser console's messages during this test; reading them takes them from the browser. */
+	/**
+	 * The browser console's messages during this test; reading them takes them from the
+	 * browser.
+	 */
 	private List<String> browserLog() {
-		browser.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage).forEach(this.browserLog::add);
+		browser.manage()
+			.logs()
+			.get(LogType.BROWSER)
+			.getAll()
+			.stream()
+			.map(LogEntry::getMessage)
+			.forEach(this.browserLog::add);
 		return this.browserLog;
 	}
 
 	private void awaitDisplayed(String id) {
-		await().atMost(WAIT).ignoreException(StaleElementReferenceException.class)
+		await().atMost(WAIT)
+			.ignoreException(StaleElementReferenceException.class)
 			.until(() -> browser.findElement(By.id(id)).isDisplayed());
 	}
 
@@ -503,13 +540,18 @@ class ConsoleIntegrationTests {
 		field.sendKeys(text);
 	}
 
-	/** Sets a text area at once (typing a whole file key by key is slow) and tells the page it changed. */
+	/**
+	 * Sets a text area at once (typing a whole file key by key is slow) and tells the
+	 * page it changed.
+	 */
 	private static void setValue(String id, String value) {
 		browser.executeScript("const e = document.getElementById(arguments[0]); e.value = arguments[1];"
 				+ " e.dispatchEvent(new Event('input'));", id, value);
 	}
 
-	/** Clicks, again if the page re-rendered the element between finding and clicking it. */
+	/**
+	 * Clicks, again if the page re-rendered the element between finding and clicking it.
+	 */
 	private static void click(By by) {
 		await().atMost(WAIT).ignoreException(StaleElementReferenceException.class).until(() -> {
 			browser.findElement(by).click();
@@ -517,7 +559,10 @@ class ConsoleIntegrationTests {
 		});
 	}
 
-	/** The text of the first element the selector matches, or null; read in one step, as the page redraws. */
+	/**
+	 * The text of the first element the selector matches, or null; read in one step, as
+	 * the page redraws.
+	 */
 	private static String text(String selector) {
 		return (String) browser.executeScript(
 				"const e = document.querySelector(arguments[0]); return e ? e.textContent : null;", selector);
@@ -525,8 +570,8 @@ class ConsoleIntegrationTests {
 
 	@SuppressWarnings("unchecked")
 	private static List<String> texts(String selector) {
-		return (List<String>) browser.executeScript(
-				"return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent);", selector);
+		return (List<String>) browser
+			.executeScript("return [...document.querySelectorAll(arguments[0])].map((e) => e.textContent);", selector);
 	}
 
 	private static long count(String selector) {
@@ -538,8 +583,9 @@ class ConsoleIntegrationTests {
 	}
 
 	private static void awaitText(String selector, java.util.function.Predicate<String> condition) {
-		await().atMost(WAIT).untilAsserted(() -> assertThat(text(selector)).as(selector).matches(
-				(t) -> t != null && condition.test(t), "the expected text"));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(text(selector)).as(selector)
+				.matches((t) -> t != null && condition.test(t), "the expected text"));
 	}
 
 	private static void screenshot(String name) {
@@ -571,21 +617,26 @@ class ConsoleIntegrationTests {
 
 	private static Map<String, String> withAdmin(Map<String, String> headers) {
 		Map<String, String> all = new java.util.HashMap<>(headers);
-		all.put("Authorization", "Basic " + Base64.getEncoder()
-			.encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
+		all.put("Authorization", "Basic "
+				+ Base64.getEncoder().encodeToString((ADMIN + ":" + PASSWORD).getBytes(StandardCharsets.UTF_8)));
 		all.put("Content-Type", "application/json");
 		return all;
 	}
 
 	private static HttpResponse<String> http(String method, URI uri, Map<String, String> headers, String body)
 			throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+			.timeout(Duration.ofSeconds(10))
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		headers.forEach(request::header);
 		return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
-	/** A Pomelo servers.json with one frontend connector (the route to import) and a backend server (skipped). */
+	/**
+	 * A Pomelo servers.json with one frontend connector (the route to import) and a
+	 * backend server (skipped).
+	 */
 	private static String serversJson(String id, int clientPort) {
 		return "{\"production\": {\"connector\": [{\"id\": \"" + id + "\", \"host\": \"127.0.0.1\", \"port\": 4050, "
 				+ "\"clientPort\": " + clientPort + ", \"frontend\": true}], "

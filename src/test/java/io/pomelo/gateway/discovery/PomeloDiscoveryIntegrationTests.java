@@ -42,19 +42,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Routes that follow a real Pomelo 2.2.7 cluster through its real master's admin console, by polling
- * alone (the app does not have the gateway's admin module): the gateway starts with no route of its
- * own and serves every frontend server; a connector added with the console's {@code add} is served
- * within a poll; a connector killed loses its players (1011) and its route; a stopped master leaves
- * every route in place and discovery DOWN; a master back makes the table converge.
+ * Routes that follow a real Pomelo 2.2.7 cluster through its real master's admin console,
+ * by polling alone (the app does not have the gateway's admin module): the gateway starts
+ * with no route of its own and serves every frontend server; a connector added with the
+ * console's {@code add} is served within a poll; a connector killed loses its players
+ * (1011) and its route; a stopped master leaves every route in place and discovery DOWN;
+ * a master back makes the table converge.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
-				"pomelo.gateway.discovery.pomelo.enabled=true", "pomelo.gateway.discovery.pomelo.username=gateway",
-				"pomelo.gateway.discovery.pomelo.poll-interval=1s",
-				"pomelo.gateway.discovery.pomelo.request-timeout=3s",
-				// Discovered targets pass the same target policy as admin routes; the test cluster is on loopback.
-				"pomelo.gateway.targets.allow-cidrs=127.0.0.0/8", "pomelo.gateway.limits.per-address.handshake-rate=0" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"spring.config.location=classpath:/application.yml", "management.server.port=0",
+		"pomelo.gateway.discovery.pomelo.enabled=true", "pomelo.gateway.discovery.pomelo.username=gateway",
+		"pomelo.gateway.discovery.pomelo.poll-interval=1s", "pomelo.gateway.discovery.pomelo.request-timeout=3s",
+		// Discovered targets pass the same target policy as admin routes; the test
+		// cluster is on loopback.
+		"pomelo.gateway.targets.allow-cidrs=127.0.0.0/8", "pomelo.gateway.limits.per-address.handshake-rate=0" })
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PomeloDiscoveryIntegrationTests {
 
@@ -108,8 +109,9 @@ class PomeloDiscoveryIntegrationTests {
 				new DiscoveredRoutes("/s/{serverId}/", "/t/{serverType}/", before.limits(), (target) -> null),
 				new DiscoveryMeters(new SimpleMeterRegistry()))) {
 			discovery.start();
-			await().atMost(WAIT).until(() -> discovery.status().get(0).lastError() != null
-					&& !discovery.status().get(0).lastError().equals("not polled yet"));
+			await().atMost(WAIT)
+				.until(() -> discovery.status().get(0).lastError() != null
+						&& !discovery.status().get(0).lastError().equals("not polled yet"));
 			assertThat(discovery.status().get(0).lastError()).contains("refused the login of user 'gateway'");
 			assertThat(table.current().get("s-connector-server-1")).as("the route known before").isNotNull();
 		}
@@ -119,8 +121,9 @@ class PomeloDiscoveryIntegrationTests {
 	@Order(2)
 	void theGatewayFollowsTheClusterByPollingItsMaster() throws Exception {
 		// 1. Every frontend server is served with no route configured.
-		await().atMost(WAIT).until(() -> this.table.current().get("s-connector-server-1") != null
-				&& this.table.current().get("t-gate") != null);
+		await().atMost(WAIT)
+			.until(() -> this.table.current().get("s-connector-server-1") != null
+					&& this.table.current().get("t-gate") != null);
 		assertThat(this.table.configRoutes()).isEmpty();
 		assertThat(this.table.current().get("t-gate").source()).isEqualTo(RouteSource.DISCOVERY);
 		try (PomeloTestClient gate = player("/t/gate/")) {
@@ -128,7 +131,8 @@ class PomeloDiscoveryIntegrationTests {
 			assertThat(entry.get("serverId").asString()).isEqualTo("connector-server-1");
 		}
 		try (PomeloTestClient player = player("/s/connector-server-1/")) {
-			assertThat(player.request("connector.entryHandler.echo", Map.of("n", 1)).get("code").asInt()).isEqualTo(200);
+			assertThat(player.request("connector.entryHandler.echo", Map.of("n", 1)).get("code").asInt())
+				.isEqualTo(200);
 		}
 		JsonNode health = health();
 		assertThat(health.get("status").asString()).isEqualTo("UP");
@@ -141,18 +145,24 @@ class PomeloDiscoveryIntegrationTests {
 		JsonNode answer = TestConsole.addConnector(pomelo.masterPort(), "gateway", PASSWORD, "connector-server-2",
 				ports.get(0), ports.get(1));
 		assertThat(answer.path("status").asString()).isEqualTo("ok");
-		await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> this.table.current().get("s-connector-server-2") != null);
+		await().atMost(WAIT)
+			.pollInterval(Duration.ofMillis(20))
+			.until(() -> this.table.current().get("s-connector-server-2") != null);
 		long routed = System.nanoTime();
-		PomeloTestClient second = await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).ignoreExceptions()
+		PomeloTestClient second = await().atMost(WAIT)
+			.pollInterval(Duration.ofMillis(50))
+			.ignoreExceptions()
 			.until(() -> player("/s/connector-server-2/"), (client) -> client != null);
 		long served = System.nanoTime();
-		System.out.printf("connector added with the console: routed after %d ms, first player served after %d ms (polling every 1 s)%n",
+		System.out.printf(
+				"connector added with the console: routed after %d ms, first player served after %d ms (polling every 1 s)%n",
 				TimeUnit.NANOSECONDS.toMillis(routed - added), TimeUnit.NANOSECONDS.toMillis(served - added));
 		assertThat(this.table.current().get("t-connector").targets()).hasSize(2);
 
 		// 3. Killed: its player gets 1011, its route goes, a new player gets 404.
 		try (second) {
-			assertThat(second.request("connector.entryHandler.echo", Map.of("n", 2)).get("code").asInt()).isEqualTo(200);
+			assertThat(second.request("connector.entryHandler.echo", Map.of("n", 2)).get("code").asInt())
+				.isEqualTo(200);
 			long pid = TestConsole.pid(pomelo.masterPort(), "gateway", PASSWORD, "connector-server-2");
 			assertThat(pid).isPositive();
 			new ProcessBuilder("kill", "-KILL", String.valueOf(pid)).start().waitFor(10, TimeUnit.SECONDS);
@@ -173,14 +183,18 @@ class PomeloDiscoveryIntegrationTests {
 		// 5. The master is back: the table converges and players are served again.
 		pomelo = pomelo.restartOnSamePorts();
 		await().atMost(WAIT).until(() -> "UP".equals(health().get("status").asString()));
-		// A master that has just started lists its servers as they register with it: the first polls
+		// A master that has just started lists its servers as they register with it: the
+		// first polls
 		// may see only part of the cluster, so the table is awaited, not read once.
-		await().atMost(WAIT).until(() -> this.table.current().get("s-connector-server-1") != null
-				&& this.table.current().get("t-gate") != null);
+		await().atMost(WAIT)
+			.until(() -> this.table.current().get("s-connector-server-1") != null
+					&& this.table.current().get("t-gate") != null);
 		assertThat(this.table.current().get("s-connector-server-2")).isNull();
-		try (PomeloTestClient player = await().atMost(WAIT).ignoreExceptions()
+		try (PomeloTestClient player = await().atMost(WAIT)
+			.ignoreExceptions()
 			.until(() -> player("/s/connector-server-1/"), (client) -> client != null)) {
-			assertThat(player.request("connector.entryHandler.echo", Map.of("n", 3)).get("code").asInt()).isEqualTo(200);
+			assertThat(player.request("connector.entryHandler.echo", Map.of("n", 3)).get("code").asInt())
+				.isEqualTo(200);
 		}
 	}
 

@@ -13,8 +13,8 @@ import io.netty.channel.nio.NioIoHandler;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A console connection of the test's own to a Pomelo master, for what an operator would do with
- * {@code pomelo add} or {@code pomelo list}.
+ * A console connection of the test's own to a Pomelo master, for what an operator would
+ * do with {@code pomelo add} or {@code pomelo list}.
  */
 final class TestConsole {
 
@@ -30,9 +30,10 @@ final class TestConsole {
 	/** One request on a fresh logged-in connection. */
 	static JsonNode request(int masterPort, String user, String password, Call call) throws Exception {
 		EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-		try (MasterConsole console = MasterConsole.open(group, "127.0.0.1", masterPort, user, md5(password),
-				Duration.ofSeconds(10), (notification) -> {
-				}).get(15, TimeUnit.SECONDS)) {
+		try (MasterConsole console = MasterConsole
+			.open(group, "127.0.0.1", masterPort, user, md5(password), Duration.ofSeconds(10), (notification) -> {
+			})
+			.get(15, TimeUnit.SECONDS)) {
 			return call.call(console).get(15, TimeUnit.SECONDS);
 		}
 		finally {
@@ -43,7 +44,8 @@ final class TestConsole {
 	/** Adds a frontend connector to the cluster, as {@code pomelo add} does. */
 	static JsonNode addConnector(int masterPort, String user, String password, String id, int rpcPort, int clientPort)
 			throws Exception {
-		// 'add' is one of the console's privileged signals: it names the client, whose user needs level 1.
+		// 'add' is one of the console's privileged signals: it names the client, whose
+		// user needs level 1.
 		return request(masterPort, user, password, (master) -> master.request("__console__",
 				java.util.Map.of("signal", "add", "clientId", master.clientId(), "args",
 						java.util.List.of("id=" + id, "host=127.0.0.1", "port=" + rpcPort, "clientHost=127.0.0.1",

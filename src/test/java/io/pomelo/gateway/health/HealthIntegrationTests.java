@@ -24,8 +24,9 @@ import io.pomelo.gateway.support.PomeloServer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The probes on the management port: readiness follows the route table and the drain switch, and the
- * backends contributor reports reachability per route without ever taking readiness down.
+ * The probes on the management port: readiness follows the route table and the drain
+ * switch, and the backends contributor reports reachability per route without ever taking
+ * readiness down.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0" })
@@ -79,7 +80,8 @@ class HealthIntegrationTests {
 		assertThat(backends.path("details").path("dead").path("status").asString()).isEqualTo("DOWN");
 		assertThat(backends.path("details").path("dead").path("targets").path("127.0.0.1:" + DEAD_PORT).asString())
 			.startsWith("unreachable");
-		// Within the cache period a backend that comes up is not probed again: no fan-out per call.
+		// Within the cache period a backend that comes up is not probed again: no fan-out
+		// per call.
 		try (java.net.ServerSocket listener = new java.net.ServerSocket(DEAD_PORT, 1,
 				java.net.InetAddress.getLoopbackAddress())) {
 			JsonNode again = JSON.readTree(get("/actuator/health/backends").body());
@@ -105,8 +107,7 @@ class HealthIntegrationTests {
 	private HttpResponse<String> get(String path) throws Exception {
 		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + path))
 			.timeout(Duration.ofSeconds(10))
-			.build(),
-				HttpResponse.BodyHandlers.ofString());
+			.build(), HttpResponse.BodyHandlers.ofString());
 	}
 
 }

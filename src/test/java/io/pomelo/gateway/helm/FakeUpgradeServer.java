@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback HTTP server that answers every request with one status, for running the helm test pod's
- * script: 101 as a WebSocket backend through the gateway does (and then holds the connection, as a live
- * session would), anything else as a complete response.
+ * A loopback HTTP server that answers every request with one status, for running the helm
+ * test pod's script: 101 as a WebSocket backend through the gateway does (and then holds
+ * the connection, as a live session would), anything else as a complete response.
  */
 final class FakeUpgradeServer implements AutoCloseable {
 
@@ -74,7 +74,8 @@ final class FakeUpgradeServer implements AutoCloseable {
 		OutputStream out = socket.getOutputStream();
 		if (this.status == 101) {
 			out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-					+ "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 		}
 		else {

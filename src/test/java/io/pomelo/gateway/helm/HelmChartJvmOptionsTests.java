@@ -23,11 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The JVM flags in force in the gateway's container, found by running a real JVM: the chart's rendered
- * JAVA_TOOL_OPTIONS in the environment and the image's ENTRYPOINT flags on the command line, as the
- * container runs them, with {@code -XX:+PrintFlagsFinal -version}. The chart pins {@code -XX:MaxRAM} to the
- * pod's memory, so the figures are those of the pod on any machine; for the image's own defaults,
- * {@code -XX:MaxRAM} stands in for the container's memory limit, which the JVM would otherwise detect.
+ * The JVM flags in force in the gateway's container, found by running a real JVM: the
+ * chart's rendered JAVA_TOOL_OPTIONS in the environment and the image's ENTRYPOINT flags
+ * on the command line, as the container runs them, with
+ * {@code -XX:+PrintFlagsFinal -version}. The chart pins {@code -XX:MaxRAM} to the pod's
+ * memory, so the figures are those of the pod on any machine; for the image's own
+ * defaults, {@code -XX:MaxRAM} stands in for the container's memory limit, which the JVM
+ * would otherwise detect.
  */
 class HelmChartJvmOptionsTests {
 
@@ -36,34 +38,36 @@ class HelmChartJvmOptionsTests {
 	private static final Path DOCKERFILE = Paths.get("Dockerfile");
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			default-values.yaml    |                                                                         | 1024 | 50 | 153 | 1
-			production-values.yaml |                                                                         | 2048 | 50 | 307 | 2
-			default-values.yaml    | resources.limits=null,resources.requests.memory=512Mi,resources.requests.cpu=3 | 512  | 50 | 76  | 3
-			default-values.yaml    | jvm.maxRAMPercentage=60,jvm.maxDirectMemoryPercentage=10                | 1024 | 60 | 102 | 1
-			""")
-	void theChartSizesHeapAndDirectMemoryFromThePodsMemoryAndProcessorsFromItsCpu(String scenario,
-			String assignments, long podMiB, int heapPercent, long directMiB, int processors) throws Exception {
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					default-values.yaml    |                                                                         | 1024 | 50 | 153 | 1
+					production-values.yaml |                                                                         | 2048 | 50 | 307 | 2
+					default-values.yaml    | resources.limits=null,resources.requests.memory=512Mi,resources.requests.cpu=3 | 512  | 50 | 76  | 3
+					default-values.yaml    | jvm.maxRAMPercentage=60,jvm.maxDirectMemoryPercentage=10                | 1024 | 60 | 102 | 1
+					""")
+	void theChartSizesHeapAndDirectMemoryFromThePodsMemoryAndProcessorsFromItsCpu(String scenario, String assignments,
+			long podMiB, int heapPercent, long directMiB, int processors) throws Exception {
 		String options = RenderedChart.of(scenario, (command) -> set(command, assignments)).javaToolOptions();
 		Map<String, String> flags = flagsInForce(options, entrypointJvmArguments());
 
 		long pod = podMiB * MIB;
 		long heap = Long.parseLong(flags.get("MaxHeapSize"));
-		// The heap is the share of the pod's memory, rounded to the collector's alignment (a few MiB).
+		// The heap is the share of the pod's memory, rounded to the collector's alignment
+		// (a few MiB).
 		assertThat(heap).isCloseTo(pod * heapPercent / 100, within(4 * MIB));
 		assertThat(Long.parseLong(flags.get("MaxDirectMemorySize"))).isEqualTo(directMiB * MIB);
 		assertThat(flags).containsEntry("ActiveProcessorCount", String.valueOf(processors))
 			.containsEntry("ExitOnOutOfMemoryError", "true")
 			.containsEntry("MaxRAM", String.valueOf(pod));
-		// What is left is for metaspace, code cache, thread stacks and BoringSSL: about a fifth at least.
+		// What is left is for metaspace, code cache, thread stacks and BoringSSL: about a
+		// fifth at least.
 		assertThat(heap + directMiB * MIB).isLessThanOrEqualTo(pod * 80 / 100 + 4 * MIB);
 	}
 
 	@Test
 	void jvmOptionsOverrideTheChartsOwnFlags() throws Exception {
-		String options = RenderedChart.of("default-values.yaml",
-				(command) -> command.set("jvm.options",
-						"-XX:MaxRAMPercentage=60 -XX:MaxDirectMemorySize=64m -XX:ActiveProcessorCount=3 -XX:+UseParallelGC"))
+		String options = RenderedChart.of("default-values.yaml", (command) -> command.set("jvm.options",
+				"-XX:MaxRAMPercentage=60 -XX:MaxDirectMemorySize=64m -XX:ActiveProcessorCount=3 -XX:+UseParallelGC"))
 			.javaToolOptions();
 		Map<String, String> flags = flagsInForce(options, entrypointJvmArguments());
 		long pod = 1024 * MIB;
@@ -86,7 +90,8 @@ class HelmChartJvmOptionsTests {
 
 	@Test
 	void theImagesEntrypointSetsNoFlagThatWouldBeatJavaToolOptions() throws Exception {
-		// The JVM reads JAVA_TOOL_OPTIONS before its command line; a sizing flag there would win over both
+		// The JVM reads JAVA_TOOL_OPTIONS before its command line; a sizing flag there
+		// would win over both
 		// the image's defaults and the chart's.
 		assertThat(entrypointJvmArguments()).containsExactly("-XX:SharedArchiveFile=/application/application.jsa");
 		Map<String, String> flags = flagsInForce("-XX:MaxRAM=1g -XX:MaxRAMPercentage=70", entrypointJvmArguments());
@@ -99,9 +104,8 @@ class HelmChartJvmOptionsTests {
 		assertThat(dockerfile).contains("VOLUME /var/lib/pomelo-gateway")
 			.contains("chown 10001:10001 /var/lib/pomelo-gateway")
 			.contains("USER 10001:10001");
-		assertThat(RenderedChart.of("default-values.yaml", UnaryOperator.identity())
-			.container()
-			.getVolumeMounts()).anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/var/lib/pomelo-gateway"));
+		assertThat(RenderedChart.of("default-values.yaml", UnaryOperator.identity()).container().getVolumeMounts())
+			.anySatisfy((mount) -> assertThat(mount.getMountPath()).isEqualTo("/var/lib/pomelo-gateway"));
 		Map<String, Object> chart = new Yaml().load(Files.readString(RenderedChart.CHART.resolve("Chart.yaml")));
 		assertThat(dockerfile).contains("ARG VERSION=" + chart.get("appVersion"))
 			.contains("org.opencontainers.image.version=\"${VERSION}\"");

@@ -82,10 +82,11 @@ import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * The Helm chart under {@code helm/pomelo-wx-gateway}, linted and rendered by the real Helm, with every
- * rendered object read strictly into the typed Kubernetes model ({@link RenderedChart}). The rendered
- * {@code application.yml} is bound to {@link PomeloGatewayProperties} and turned into routes, so the chart and
- * the application cannot drift apart. The JVM flags the chart renders are run in
+ * The Helm chart under {@code helm/pomelo-wx-gateway}, linted and rendered by the real
+ * Helm, with every rendered object read strictly into the typed Kubernetes model
+ * ({@link RenderedChart}). The rendered {@code application.yml} is bound to
+ * {@link PomeloGatewayProperties} and turned into routes, so the chart and the
+ * application cannot drift apart. The JVM flags the chart renders are run in
  * {@link HelmChartJvmOptionsTests}.
  */
 class HelmChartTests {
@@ -113,7 +114,8 @@ class HelmChartTests {
 	void chartLintsCleanInStrictMode() {
 		LintResult result = new Helm(CHART).lint().strict().call();
 		assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
-		assertThat(result.getMessages()).noneMatch((message) -> message.contains("[WARNING]") || message.contains("[ERROR]"));
+		assertThat(result.getMessages())
+			.noneMatch((message) -> message.contains("[WARNING]") || message.contains("[ERROR]"));
 	}
 
 	@Test
@@ -124,7 +126,8 @@ class HelmChartTests {
 		List<String> undescribed = new ArrayList<>();
 		collectUndescribed(schema, "", undescribed);
 		assertThat(undescribed).isEmpty();
-		// Every top-level key of values.yaml is in the schema, which rejects unknown keys.
+		// Every top-level key of values.yaml is in the schema, which rejects unknown
+		// keys.
 		Map<String, Object> values = new Yaml().load(Files.readString(CHART.resolve("values.yaml")));
 		assertThat(map(schema.get("properties")).keySet()).containsAll(values.keySet());
 		assertThat(schema.get("additionalProperties")).isEqualTo(false);
@@ -134,7 +137,8 @@ class HelmChartTests {
 	@MethodSource("scenarios")
 	void everyScenarioRendersOnlyKindsOfTheTypedModelWithNoUnknownField(String scenario) {
 		RenderedChart rendered = RenderedChart.of(scenario);
-		// RenderedChart has read each object strictly; here: the objects every release has.
+		// RenderedChart has read each object strictly; here: the objects every release
+		// has.
 		assertThat(rendered.objects()).extracting(HasMetadata::getKind)
 			.contains("Deployment", "Service", "ConfigMap", "ServiceAccount");
 		assertThat(rendered.all(Service.class)).extracting((service) -> service.getMetadata().getName())
@@ -143,8 +147,8 @@ class HelmChartTests {
 
 	@Test
 	void strictModelRefusesUnknownFieldsWrongScalarsAndUnknownKinds() {
-		Map<String, Object> good = deploymentDocument(Map.of("name", "gateway", "image", "gateway:1",
-				"env", List.of(Map.of("name", "A", "value", "8080"))));
+		Map<String, Object> good = deploymentDocument(
+				Map.of("name", "gateway", "image", "gateway:1", "env", List.of(Map.of("name", "A", "value", "8080"))));
 		assertThat(StrictKubernetesModel.read(good)).isInstanceOf(Deployment.class);
 		// A misspelt field, which fabric8 alone would keep as an additional property.
 		assertThatIllegalArgumentException()
@@ -152,8 +156,8 @@ class HelmChartTests {
 			.withMessageContaining("imagee");
 		// An unquoted number where the API server wants a string.
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> StrictKubernetesModel.read(deploymentDocument(Map.of("name", "gateway",
-					"env", List.of(Map.of("name", "A", "value", 8080))))))
+			.isThrownBy(() -> StrictKubernetesModel.read(
+					deploymentDocument(Map.of("name", "gateway", "env", List.of(Map.of("name", "A", "value", 8080))))))
 			.withMessageContaining("value");
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> StrictKubernetesModel.read(Map.of("apiVersion", "v1", "kind", "Secret")))
@@ -166,13 +170,15 @@ class HelmChartTests {
 		Path deployment = chart.resolve("templates/deployment.yaml");
 		String source = Files.readString(deployment);
 		assertThat(source).contains("terminationGracePeriodSeconds:");
-		Files.writeString(deployment, source.replace("terminationGracePeriodSeconds:", "terminationGracePeriodSecond:"));
+		Files.writeString(deployment,
+				source.replace("terminationGracePeriodSeconds:", "terminationGracePeriodSecond:"));
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RenderedChart.of(chart, "default-values.yaml", UnaryOperator.identity()))
 			.withMessageContaining("terminationGracePeriodSecond");
 	}
 
-	// ---- item 1: a public Service with the data port only, a private one for the control plane
+	// ---- item 1: a public Service with the data port only, a private one for the
+	// control plane
 
 	@ParameterizedTest
 	@MethodSource("scenarios")
@@ -193,7 +199,8 @@ class HelmChartTests {
 		// Both select the Deployment's pods, by the stable selector labels only.
 		Map<String, String> podLabels = rendered.deployment().getSpec().getTemplate().getMetadata().getLabels();
 		for (Service service : List.of(data, management)) {
-			assertThat(service.getSpec().getSelector()).containsOnlyKeys("app.kubernetes.io/name", "app.kubernetes.io/instance");
+			assertThat(service.getSpec().getSelector()).containsOnlyKeys("app.kubernetes.io/name",
+					"app.kubernetes.io/instance");
 			assertThat(podLabels).containsAllEntriesOf(service.getSpec().getSelector());
 		}
 		for (Ingress ingress : rendered.all(Ingress.class)) {
@@ -254,7 +261,8 @@ class HelmChartTests {
 		assertThat(egress).hasSize(3);
 		assertThat(egress.get(0).getPorts()).extracting(this::portText).containsExactly("UDP 53", "TCP 53");
 		assertThat(egress.get(0).getTo().get(0).getPodSelector().getMatchLabels()).containsEntry("k8s-app", "kube-dns");
-		// The static route's port, the port route's range, and the target policy's allow-ports (admin on).
+		// The static route's port, the port route's range, and the target policy's
+		// allow-ports (admin on).
 		assertThat(egress.get(1).getPorts()).extracting(this::portText)
 			.containsExactly("TCP 3014", "TCP 3050-3059", "TCP 3100");
 		assertThat(egress.get(1).getTo().get(0).getNamespaceSelector().getMatchLabels())
@@ -281,14 +289,16 @@ class HelmChartTests {
 					.set("networkPolicy.dataFrom[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name",
 							"ingress-nginx"));
 		NetworkPolicyIngressRule data = ingressRule(narrowed.one(NetworkPolicy.class).getSpec().getIngress(), "data");
-		// The helm test pod keeps its upgrade, and the listed Ingress controller's namespace gets in.
+		// The helm test pod keeps its upgrade, and the listed Ingress controller's
+		// namespace gets in.
 		assertThat(data.getFrom()).hasSize(2);
-		assertThat(data.getFrom().get(0).getPodSelector().getMatchLabels())
-			.containsEntry("app.kubernetes.io/name", "pomelo-wx-gateway-test");
+		assertThat(data.getFrom().get(0).getPodSelector().getMatchLabels()).containsEntry("app.kubernetes.io/name",
+				"pomelo-wx-gateway-test");
 		assertThat(data.getFrom().get(1).getNamespaceSelector().getMatchLabels())
 			.containsEntry("kubernetes.io/metadata.name", "ingress-nginx");
 
-		RenderedChart ingressOnly = RenderedChart.of("routes-values.yaml", (command) -> command.set("networkPolicy.enabled", true));
+		RenderedChart ingressOnly = RenderedChart.of("routes-values.yaml",
+				(command) -> command.set("networkPolicy.enabled", true));
 		assertThat(ingressOnly.one(NetworkPolicy.class).getSpec().getPolicyTypes()).containsExactly("Ingress");
 		assertThat(ingressOnly.one(NetworkPolicy.class).getSpec().getEgress()).isNullOrEmpty();
 	}
@@ -300,8 +310,10 @@ class HelmChartTests {
 		RenderedChart rendered = RenderedChart.of("default-values.yaml");
 		Container container = rendered.container();
 		assertThat(container.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "10");
-		// 10 s pause + 10 s drain + 5 s close grace + 30 s shutdown phase, and 5 s for the JVM to exit.
-		assertThat(rendered.deployment().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(60);
+		// 10 s pause + 10 s drain + 5 s close grace + 30 s shutdown phase, and 5 s for
+		// the JVM to exit.
+		assertThat(rendered.deployment().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+			.isEqualTo(60);
 		assertThat(at(rendered.applicationYml(), "pomelo.gateway.relay.drain-period")).isEqualTo("10s");
 		assertThat(bind(rendered.applicationYmlText()).getRelay().getDrainPeriod()).isEqualTo(Duration.ofSeconds(10));
 	}
@@ -316,8 +328,8 @@ class HelmChartTests {
 			10s   | 10 | 1m                                     | 90
 			10s   | 10 | PT0.5S                                 | 31
 			""")
-	void gracePeriodIsComputedFromDrainPreStopAndShutdownPhaseInAnyDurationForm(String drain, int preStop,
-			String phase, int grace) {
+	void gracePeriodIsComputedFromDrainPreStopAndShutdownPhaseInAnyDurationForm(String drain, int preStop, String phase,
+			int grace) {
 		RenderedChart rendered = RenderedChart.of("default-values.yaml",
 				(command) -> command.set("gateway.relay.drainPeriod", drain)
 					.set("preStop.sleepSeconds", preStop)
@@ -344,21 +356,24 @@ class HelmChartTests {
 		// Long enough: kept as given.
 		RenderedChart rendered = RenderedChart.of("default-values.yaml",
 				(command) -> command.set("terminationGracePeriodSeconds", 55));
-		assertThat(rendered.deployment().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(55);
+		assertThat(rendered.deployment().getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+			.isEqualTo(55);
 	}
 
 	@Test
 	void aDrainPeriodThatIsNoDurationFailsNamingTheValue() {
 		assertThatIllegalStateException(() -> RenderedChart.of("default-values.yaml",
 				(command) -> command.set("config.spring.lifecycle.timeout-per-shutdown-phase", "half a minute")))
-			.withMessageContaining("config.spring.lifecycle.timeout-per-shutdown-phase=half a minute is not a duration");
+			.withMessageContaining(
+					"config.spring.lifecycle.timeout-per-shutdown-phase=half a minute is not a duration");
 	}
 
 	@Test
 	void rolloutsStartTheNewPodBeforeStoppingAnOldOneAndSpreadPodsOverNodes() {
 		Deployment deployment = RenderedChart.of("default-values.yaml").deployment();
 		assertThat(deployment.getSpec().getStrategy().getType()).isEqualTo("RollingUpdate");
-		assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable()).isEqualTo(new IntOrString(0));
+		assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable())
+			.isEqualTo(new IntOrString(0));
 		assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge()).isEqualTo(new IntOrString(1));
 		PodSpec pod = deployment.getSpec().getTemplate().getSpec();
 		var soft = pod.getAffinity().getPodAntiAffinity();
@@ -366,21 +381,36 @@ class HelmChartTests {
 		assertThat(soft.getPreferredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
 		var term = soft.getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getPodAffinityTerm();
 		assertThat(term.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
-		assertThat(term.getLabelSelector().getMatchLabels()).isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+		assertThat(term.getLabelSelector().getMatchLabels())
+			.isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
 
 		var hard = RenderedChart.of("default-values.yaml", (command) -> command.set("podAntiAffinity", "hard"))
-			.deployment().getSpec().getTemplate().getSpec().getAffinity().getPodAntiAffinity();
+			.deployment()
+			.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getAffinity()
+			.getPodAntiAffinity();
 		assertThat(hard.getPreferredDuringSchedulingIgnoredDuringExecution()).isNullOrEmpty();
 		assertThat(hard.getRequiredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
 		assertThat(RenderedChart.of("default-values.yaml", (command) -> command.set("podAntiAffinity", "none"))
-			.deployment().getSpec().getTemplate().getSpec().getAffinity()).isNull();
+			.deployment()
+			.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getAffinity()).isNull();
 		// An affinity of one's own replaces the default entirely.
-		PodSpec own = RenderedChart.of("default-values.yaml",
-				(command) -> command.set("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
-						+ ".nodeSelectorTerms[0].matchExpressions[0].key", "pool")
-					.set("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
-							+ ".nodeSelectorTerms[0].matchExpressions[0].operator", "Exists"))
-			.deployment().getSpec().getTemplate().getSpec();
+		PodSpec own = RenderedChart
+			.of("default-values.yaml",
+					(command) -> command
+						.set("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+								+ ".nodeSelectorTerms[0].matchExpressions[0].key", "pool")
+						.set("affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+								+ ".nodeSelectorTerms[0].matchExpressions[0].operator", "Exists"))
+			.deployment()
+			.getSpec()
+			.getTemplate()
+			.getSpec();
 		assertThat(own.getAffinity().getPodAntiAffinity()).isNull();
 		assertThat(own.getAffinity().getNodeAffinity()).isNotNull();
 	}
@@ -390,7 +420,8 @@ class HelmChartTests {
 		RenderedChart rendered = RenderedChart.of("autoscaling-values.yaml");
 		HorizontalPodAutoscaler hpa = rendered.one(HorizontalPodAutoscaler.class);
 		assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
-		assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo(rendered.deployment().getMetadata().getName());
+		assertThat(hpa.getSpec().getScaleTargetRef().getName())
+			.isEqualTo(rendered.deployment().getMetadata().getName());
 		assertThat(hpa.getSpec().getMinReplicas()).isEqualTo(2);
 		assertThat(hpa.getSpec().getMaxReplicas()).isEqualTo(8);
 		List<MetricSpec> metrics = hpa.getSpec().getMetrics();
@@ -405,21 +436,24 @@ class HelmChartTests {
 		assertThat(scaleDown.getPolicies()).singleElement()
 			.satisfies((policy) -> assertThat(List.of(policy.getType(), policy.getValue(), policy.getPeriodSeconds()))
 				.containsExactly("Pods", 1, 300));
-		// The HPA owns the replica count: the Deployment names none, so an upgrade does not reset it.
+		// The HPA owns the replica count: the Deployment names none, so an upgrade does
+		// not reset it.
 		assertThat(rendered.deployment().getSpec().getReplicas()).isNull();
 		assertThat(RenderedChart.of("default-values.yaml").all(HorizontalPodAutoscaler.class)).isEmpty();
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			autoscaling.minReplicas=5                                                             | autoscaling.minReplicas=5 is above autoscaling.maxReplicas=3
-			autoscaling.targetCPUUtilizationPercentage=null                                       | autoscaling.enabled=true needs autoscaling.targetConnectionsPerPod or autoscaling.targetCPUUtilizationPercentage
-			resources.requests.cpu=null                                                           | resources.requests.cpu is not set
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					autoscaling.minReplicas=5                                                             | autoscaling.minReplicas=5 is above autoscaling.maxReplicas=3
+					autoscaling.targetCPUUtilizationPercentage=null                                       | autoscaling.enabled=true needs autoscaling.targetConnectionsPerPod or autoscaling.targetCPUUtilizationPercentage
+					resources.requests.cpu=null                                                           | resources.requests.cpu is not set
+					""")
 	void autoscalingThatCannotWorkFailsTheRender(String assignment, String problem) {
-		assertThatIllegalStateException(() -> RenderedChart.of("default-values.yaml", (command) -> set(command
-				.set("autoscaling.enabled", true).set("autoscaling.minReplicas", 2).set("autoscaling.maxReplicas", 3),
-				assignment)))
+		assertThatIllegalStateException(() -> RenderedChart.of("default-values.yaml",
+				(command) -> set(command.set("autoscaling.enabled", true)
+					.set("autoscaling.minReplicas", 2)
+					.set("autoscaling.maxReplicas", 3), assignment)))
 			.withMessageContaining(problem);
 	}
 
@@ -435,18 +469,23 @@ class HelmChartTests {
 			@TempDir Path temp) throws IOException {
 		RenderedChart rendered = rendered(chartWithTestPod(temp), scenario);
 		Pod pod = testPod(rendered);
-		// Readiness, not the aggregate health that includes the informational backends and store.
+		// Readiness, not the aggregate health that includes the informational backends
+		// and store.
 		Container readiness = pod.getSpec().getInitContainers().get(0);
 		assertThat(readiness.getCommand()).containsExactly("curl");
 		assertThat(readiness.getArgs()).contains("--fail",
 				"http://" + MANAGEMENT_SERVICE + ":9090/actuator/health/readiness");
 		Container upgrade = pod.getSpec().getContainers().get(0);
-		Map<String, String> env = upgrade.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+		Map<String, String> env = upgrade.getEnv()
+			.stream()
+			.collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
 		assertThat(env).containsEntry("UPGRADE_URL", url).containsEntry("EXPECTED_STATUS", expected);
 		assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
-		// Neither Service nor the budget selects the test pod: a bare pod in a budget blocks evictions.
+		// Neither Service nor the budget selects the test pod: a bare pod in a budget
+		// blocks evictions.
 		assertThat(selects(rendered.dataService().getSpec().getSelector(), pod.getMetadata().getLabels())).isFalse();
-		assertThat(selects(rendered.managementService().getSpec().getSelector(), pod.getMetadata().getLabels())).isFalse();
+		assertThat(selects(rendered.managementService().getSpec().getSelector(), pod.getMetadata().getLabels()))
+			.isFalse();
 	}
 
 	@Test
@@ -472,8 +511,10 @@ class HelmChartTests {
 		Pod pod = testPod(rendered(chartWithTestPod(temp), "routes-values.yaml"));
 		Container upgrade = pod.getSpec().getContainers().get(0);
 		assertThat(upgrade.getCommand()).containsExactly("sh", "-c");
-		String script = upgrade.getArgs().get(0)
-			// Five attempts two seconds apart would make each failing case take ten seconds.
+		String script = upgrade.getArgs()
+			.get(0)
+			// Five attempts two seconds apart would make each failing case take ten
+			// seconds.
 			.replace("for attempt in 1 2 3 4 5; do", "for attempt in 1; do")
 			.replace("sleep 2", "true");
 		try (FakeUpgradeServer server = new FakeUpgradeServer(status)) {
@@ -503,15 +544,16 @@ class HelmChartTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			resources.limits.cpu=2,resources.requests.cpu=500m                  | 2 | -XX:MaxRAM=1073741824
-			resources.requests.cpu=1500m                                        | 2 | -XX:MaxRAM=1073741824
-			resources.requests.cpu=250m,resources.limits.memory=null,resources.requests.memory=512Mi | 1 | -XX:MaxRAM=536870912
-			resources.limits.memory=1.5Gi,resources.requests.memory=1Gi         | 1 | -XX:MaxRAM=1610612736
-			resources.limits.memory=2G,resources.requests.memory=1G             | 1 | -XX:MaxRAM=2000000000
-			""")
-	void processorsFollowTheCpuLimitElseTheRequestAndMemoryTheLimitElseTheRequest(String assignments,
-			int processors, String maxRam) {
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					resources.limits.cpu=2,resources.requests.cpu=500m                  | 2 | -XX:MaxRAM=1073741824
+					resources.requests.cpu=1500m                                        | 2 | -XX:MaxRAM=1073741824
+					resources.requests.cpu=250m,resources.limits.memory=null,resources.requests.memory=512Mi | 1 | -XX:MaxRAM=536870912
+					resources.limits.memory=1.5Gi,resources.requests.memory=1Gi         | 1 | -XX:MaxRAM=1610612736
+					resources.limits.memory=2G,resources.requests.memory=1G             | 1 | -XX:MaxRAM=2000000000
+					""")
+	void processorsFollowTheCpuLimitElseTheRequestAndMemoryTheLimitElseTheRequest(String assignments, int processors,
+			String maxRam) {
 		RenderedChart rendered = RenderedChart.of("default-values.yaml", (command) -> set(command, assignments));
 		assertThat(rendered.javaToolOptions()).startsWith(maxRam + " ")
 			.contains("-XX:ActiveProcessorCount=" + processors + " ");
@@ -540,14 +582,16 @@ class HelmChartTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			env[0].name=JAVA_TOOL_OPTIONS,env[0].value=-Xmx2g                    | env sets JAVA_TOOL_OPTIONS, which would replace the chart's JVM sizing: put extra flags in jvm.options
-			jvm.maxRAMPercentage=70,jvm.maxDirectMemoryPercentage=20             | jvm.maxRAMPercentage=70 plus jvm.maxDirectMemoryPercentage=20 is above 80
-			resources.limits.memory=lots                                         | resources.limits.memory=lots is not a memory quantity
-			resources.requests.cpu=two                                           | resources.requests.cpu=two is not a CPU quantity
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					env[0].name=JAVA_TOOL_OPTIONS,env[0].value=-Xmx2g                    | env sets JAVA_TOOL_OPTIONS, which would replace the chart's JVM sizing: put extra flags in jvm.options
+					jvm.maxRAMPercentage=70,jvm.maxDirectMemoryPercentage=20             | jvm.maxRAMPercentage=70 plus jvm.maxDirectMemoryPercentage=20 is above 80
+					resources.limits.memory=lots                                         | resources.limits.memory=lots is not a memory quantity
+					resources.requests.cpu=two                                           | resources.requests.cpu=two is not a CPU quantity
+					""")
 	void jvmSizingThatCannotWorkFailsNamingTheValues(String assignments, String problem) {
-		assertThatIllegalStateException(() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
+		assertThatIllegalStateException(
+				() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
 			.withMessageContaining(problem);
 	}
 
@@ -574,21 +618,24 @@ class HelmChartTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			replicaCount=2,podDisruptionBudget.minAvailable=1                     | podDisruptionBudget.minAvailable=1 and podDisruptionBudget.maxUnavailable=1: a budget takes one of them
-			replicaCount=2,podDisruptionBudget.minAvailable=2,podDisruptionBudget.maxUnavailable=null | podDisruptionBudget.minAvailable=2 with 2 pods: no pod could ever be evicted
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					replicaCount=2,podDisruptionBudget.minAvailable=1                     | podDisruptionBudget.minAvailable=1 and podDisruptionBudget.maxUnavailable=1: a budget takes one of them
+					replicaCount=2,podDisruptionBudget.minAvailable=2,podDisruptionBudget.maxUnavailable=null | podDisruptionBudget.minAvailable=2 with 2 pods: no pod could ever be evicted
+					""")
 	void podDisruptionBudgetsThatBlockDrainsFailTheRender(String assignments, String problem) {
-		assertThatIllegalStateException(() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
+		assertThatIllegalStateException(
+				() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
 			.withMessageContaining(problem);
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			replicaCount=2                                                        | replicaCount=2 with the file route store and admin users
-			autoscaling.enabled=true,autoscaling.maxReplicas=4                    | autoscaling.maxReplicas=4 with the file route store and admin users
-			replicaCount=2,gateway.store.type=file                                | Set gateway.store.type=redis
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					replicaCount=2                                                        | replicaCount=2 with the file route store and admin users
+					autoscaling.enabled=true,autoscaling.maxReplicas=4                    | autoscaling.maxReplicas=4 with the file route store and admin users
+					replicaCount=2,gateway.store.type=file                                | Set gateway.store.type=redis
+					""")
 	void theFileStoreWithSeveralPodsAndAdminUsersFailsNamingTheValues(String assignments, String problem) {
 		assertThatIllegalStateException(() -> RenderedChart.of("default-values.yaml",
 				(command) -> set(command.set("config.pomelo.gateway.admin.users[0].name", "ops")
@@ -598,9 +645,12 @@ class HelmChartTests {
 
 	@Test
 	void severalPodsAreFineWithTheRedisStoreOrWithoutAdminUsers() {
-		// Without admin users nothing writes the store: every pod serves the same static routes.
+		// Without admin users nothing writes the store: every pod serves the same static
+		// routes.
 		assertThat(RenderedChart.of("default-values.yaml", (command) -> command.set("replicaCount", 3))
-			.deployment().getSpec().getReplicas()).isEqualTo(3);
+			.deployment()
+			.getSpec()
+			.getReplicas()).isEqualTo(3);
 		RenderedChart redis = RenderedChart.of("production-values.yaml");
 		assertThat(redis.deployment().getSpec().getReplicas()).isEqualTo(3);
 		assertThat(bind(redis.applicationYmlText()).getStore().getType()).isEqualTo(StoreProperties.Type.REDIS);
@@ -609,28 +659,33 @@ class HelmChartTests {
 	@Test
 	void credentialsComeFromExistingSecretsAsEnvironmentAndNeverSitInTheConfigMap() {
 		RenderedChart rendered = RenderedChart.of("production-values.yaml");
-		Map<String, EnvVar> env = rendered.container().getEnv().stream()
+		Map<String, EnvVar> env = rendered.container()
+			.getEnv()
+			.stream()
 			.collect(Collectors.toMap(EnvVar::getName, (var) -> var, (a, b) -> b, LinkedHashMap::new));
 		assertThat(secretRef(env.get("SPRING_DATA_REDIS_PASSWORD"))).isEqualTo("pomelo-redis/redis-password");
 		assertThat(secretRef(env.get("POMELO_GATEWAY_ADMIN_USERS_0_PASSWORD"))).isEqualTo("pomelo-gateway-admin/ops");
-		assertThat(secretRef(env.get("POMELO_GATEWAY_ADMIN_USERS_1_PASSWORD"))).isEqualTo("pomelo-gateway-admin/grafana");
+		assertThat(secretRef(env.get("POMELO_GATEWAY_ADMIN_USERS_1_PASSWORD")))
+			.isEqualTo("pomelo-gateway-admin/grafana");
 		assertThat(rendered.applicationYmlText()).doesNotContain("password");
 		assertThat(rendered.container().getEnvFrom()).singleElement()
 			.satisfies((from) -> assertThat(from.getConfigMapRef().getName()).isEqualTo("pomelo-gateway-env"));
 
-		// Bound as the application binds them: the environment (secrets filled in) above application.yml.
+		// Bound as the application binds them: the environment (secrets filled in) above
+		// application.yml.
 		Map<String, Object> variables = new HashMap<>();
-		env.forEach((name, var) -> variables.put(name, (var.getValue() != null) ? var.getValue()
-				: "secret:" + var.getValueFrom().getSecretKeyRef().getKey()));
+		env.forEach((name, var) -> variables.put(name,
+				(var.getValue() != null) ? var.getValue() : "secret:" + var.getValueFrom().getSecretKeyRef().getKey()));
 		StandardEnvironment environment = environment(rendered.applicationYmlText());
-		// Under its standard name, so that Boot maps POMELO_GATEWAY_ADMIN_USERS_0_NAME to admin.users[0].name.
+		// Under its standard name, so that Boot maps POMELO_GATEWAY_ADMIN_USERS_0_NAME to
+		// admin.users[0].name.
 		String name = StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME;
 		environment.getPropertySources().remove(name);
 		environment.getPropertySources().addFirst(new SystemEnvironmentPropertySource(name, variables));
 		PomeloGatewayProperties properties = new Binder(ConfigurationPropertySources.get(environment))
 			.bindOrCreate("pomelo.gateway", PomeloGatewayProperties.class);
-		assertThat(properties.getAdmin().getUsers()).extracting(AdminProperties.User::getName,
-				AdminProperties.User::getRole, AdminProperties.User::getPassword)
+		assertThat(properties.getAdmin().getUsers())
+			.extracting(AdminProperties.User::getName, AdminProperties.User::getRole, AdminProperties.User::getPassword)
 			.containsExactly(org.assertj.core.groups.Tuple.tuple("ops", AdminProperties.Role.ADMIN, "secret:ops"),
 					org.assertj.core.groups.Tuple.tuple("grafana", AdminProperties.Role.VIEWER, "secret:grafana"));
 		assertThat(environment.getProperty("spring.data.redis.password")).isEqualTo("secret:redis-password");
@@ -638,12 +693,14 @@ class HelmChartTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			admin.users[0].name=ops,admin.users[0].passwordKey=ops                                                 | admin.users is set but admin.existingSecret is empty
-			admin.existingSecret=s,admin.users[0].name=ops,admin.users[0].passwordKey=ops,config.pomelo.gateway.admin.users[0].name=x | admin.users and config.pomelo.gateway.admin.users are both set
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					admin.users[0].name=ops,admin.users[0].passwordKey=ops                                                 | admin.users is set but admin.existingSecret is empty
+					admin.existingSecret=s,admin.users[0].name=ops,admin.users[0].passwordKey=ops,config.pomelo.gateway.admin.users[0].name=x | admin.users and config.pomelo.gateway.admin.users are both set
+					""")
 	void adminUsersFromTwoPlacesOrWithoutTheirSecretFailTheRender(String assignments, String problem) {
-		assertThatIllegalStateException(() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
+		assertThatIllegalStateException(
+				() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
 			.withMessageContaining(problem);
 	}
 
@@ -657,19 +714,21 @@ class HelmChartTests {
 		assertThat(data.getSpec().getLoadBalancerSourceRanges()).containsExactly("203.0.113.0/24", "198.51.100.0/24");
 		assertThat(data.getMetadata().getAnnotations())
 			.containsEntry("service.beta.kubernetes.io/aws-load-balancer-nlb-target-type", "instance");
-		assertThat(data.getSpec().getPorts()).singleElement().satisfies((port) -> assertThat(port.getPort()).isEqualTo(443));
+		assertThat(data.getSpec().getPorts()).singleElement()
+			.satisfies((port) -> assertThat(port.getPort()).isEqualTo(443));
 		assertThat(data.getSpec().getSessionAffinity()).isNull();
 		Service management = rendered.managementService();
 		assertThat(management.getSpec().getType()).isEqualTo("ClusterIP");
 		assertThat(management.getMetadata().getAnnotations()).isNullOrEmpty();
 		assertThat(management.getSpec().getExternalTrafficPolicy()).isNull();
 
-		Service more = RenderedChart.of("loadbalancer-values.yaml",
-				(command) -> command.set("service.allocateLoadBalancerNodePorts", false)
-					.set("service.sessionAffinity", "ClientIP")
-					.set("service.nodePort", 30443)
-					.set("service.ipFamilyPolicy", "PreferDualStack")
-					.set("service.internalTrafficPolicy", "Local"))
+		Service more = RenderedChart
+			.of("loadbalancer-values.yaml",
+					(command) -> command.set("service.allocateLoadBalancerNodePorts", false)
+						.set("service.sessionAffinity", "ClientIP")
+						.set("service.nodePort", 30443)
+						.set("service.ipFamilyPolicy", "PreferDualStack")
+						.set("service.internalTrafficPolicy", "Local"))
 			.dataService();
 		assertThat(more.getSpec().getAllocateLoadBalancerNodePorts()).isFalse();
 		assertThat(more.getSpec().getSessionAffinity()).isEqualTo("ClientIP");
@@ -679,15 +738,17 @@ class HelmChartTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			service.externalTrafficPolicy=Local                                   | service.externalTrafficPolicy is set but service.type=ClusterIP
-			service.nodePort=30080                                                | service.nodePort is set but service.type=ClusterIP
-			service.type=NodePort,service.loadBalancerSourceRanges[0]=10.0.0.0/8  | service.loadBalancerSourceRanges is set but service.type=NodePort: it applies to LoadBalancer only
-			service.loadBalancerClass=x                                           | service.loadBalancerClass is set but service.type=ClusterIP
-			service.allocateLoadBalancerNodePorts=false                           | service.allocateLoadBalancerNodePorts is set but service.type=ClusterIP
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					service.externalTrafficPolicy=Local                                   | service.externalTrafficPolicy is set but service.type=ClusterIP
+					service.nodePort=30080                                                | service.nodePort is set but service.type=ClusterIP
+					service.type=NodePort,service.loadBalancerSourceRanges[0]=10.0.0.0/8  | service.loadBalancerSourceRanges is set but service.type=NodePort: it applies to LoadBalancer only
+					service.loadBalancerClass=x                                           | service.loadBalancerClass is set but service.type=ClusterIP
+					service.allocateLoadBalancerNodePorts=false                           | service.allocateLoadBalancerNodePorts is set but service.type=ClusterIP
+					""")
 	void serviceSettingsForAnotherServiceTypeFailTheRender(String assignments, String problem) {
-		assertThatIllegalStateException(() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
+		assertThatIllegalStateException(
+				() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
 			.withMessageContaining(problem);
 	}
 
@@ -696,7 +757,8 @@ class HelmChartTests {
 		RenderedChart production = RenderedChart.of("production-values.yaml");
 		assertThat(production.container().getImage()).isEqualTo("registry.example.com/pomelo-wx-gateway@sha256:"
 				+ "0f3e8b7c1a2d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7");
-		assertThat(production.deployment().getSpec().getTemplate().getSpec().getPriorityClassName()).isEqualTo("game-critical");
+		assertThat(production.deployment().getSpec().getTemplate().getSpec().getPriorityClassName())
+			.isEqualTo("game-critical");
 		RenderedChart defaults = RenderedChart.of("default-values.yaml");
 		assertThat(defaults.container().getImage()).isEqualTo("pomelo-wx-gateway:0.1.0");
 		assertThat(defaults.deployment().getSpec().getTemplate().getSpec().getPriorityClassName()).isNull();
@@ -719,7 +781,8 @@ class HelmChartTests {
 		Container container = rendered.container();
 		Map<String, Object> application = rendered.applicationYml();
 
-		Map<String, Integer> ports = container.getPorts().stream()
+		Map<String, Integer> ports = container.getPorts()
+			.stream()
 			.collect(Collectors.toMap(ContainerPort::getName, ContainerPort::getContainerPort));
 		assertThat(ports.get("management")).isEqualTo(9090).isEqualTo(at(application, "management.server.port"));
 		assertThat(ports.get("data")).isEqualTo(at(application, "server.port"));
@@ -729,7 +792,8 @@ class HelmChartTests {
 		assertThat(container.getReadinessProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("management"));
 		assertThat(container.getStartupProbe().getHttpGet().getPort()).isEqualTo(new IntOrString("management"));
 
-		// Both application.yml files are mounted where SPRING_CONFIG_ADDITIONAL_LOCATION looks, the routes last.
+		// Both application.yml files are mounted where SPRING_CONFIG_ADDITIONAL_LOCATION
+		// looks, the routes last.
 		assertThat(rendered.env("SPRING_CONFIG_ADDITIONAL_LOCATION"))
 			.isEqualTo("optional:file:/config/,optional:file:/config-routes/");
 		assertThat(mountPaths(container)).containsEntry("config", "/config")
@@ -746,7 +810,8 @@ class HelmChartTests {
 		assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
 		assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
 		assertThat(container.getLifecycle().getPreStop().getExec().getCommand()).containsExactly("sleep", "10");
-		assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isGreaterThanOrEqualTo(60);
+		assertThat(deployment.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds())
+			.isGreaterThanOrEqualTo(60);
 		assertThat(rendered.javaToolOptions()).contains("-XX:MaxRAM=", "-XX:MaxDirectMemorySize=",
 				"-XX:ActiveProcessorCount=", "-XX:+ExitOnOutOfMemoryError");
 	}
@@ -766,7 +831,8 @@ class HelmChartTests {
 			.map((route) -> (String) map(route).get("id"))
 			.collect(Collectors.toList());
 		assertThat(routes).extracting(GatewayRoute::id).containsExactlyInAnyOrderElementsOf(expectedIds);
-		// The file store must write to the mounted data volume: the root file system is read-only.
+		// The file store must write to the mounted data volume: the root file system is
+		// read-only.
 		assertThat(properties.getStore().getFile()).isEqualTo(Path.of("/var/lib/pomelo-gateway/routes.json"));
 		assertThat(mountPaths(rendered.container())).containsEntry("data", "/var/lib/pomelo-gateway");
 		assertThat(properties.getRelay().getEventLoops()).isPositive();
@@ -835,7 +901,8 @@ class HelmChartTests {
 		GatewayRoute gate = route(routes, "gate");
 		assertThat(gate.prefix()).isEqualTo("/gate/");
 		assertThat(gate.targets()).containsExactly(URI.create("ws://pomelo-gate:3014"));
-		// The relay default (idle-timeout 180s from values) applies where the route sets nothing.
+		// The relay default (idle-timeout 180s from values) applies where the route sets
+		// nothing.
 		assertThat(gate.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(180));
 		assertThat(route(routes, "conn").limits())
 			.isEqualTo(new RouteLimits(false, Duration.ofSeconds(300), 5000, (int) DataSize.ofMegabytes(1).toBytes()));
@@ -848,10 +915,11 @@ class HelmChartTests {
 
 	@Test
 	void gatewayStoreValuesBindAsTheStoreSettings() {
-		PomeloGatewayProperties properties = bind(RenderedChart.of("default-values.yaml",
-				(command) -> command.set("gateway.store.type", "redis")
-					.set("gateway.store.redisKey", "games:routes")
-					.set("gateway.store.resyncPeriod", "1m"))
+		PomeloGatewayProperties properties = bind(RenderedChart
+			.of("default-values.yaml",
+					(command) -> command.set("gateway.store.type", "redis")
+						.set("gateway.store.redisKey", "games:routes")
+						.set("gateway.store.resyncPeriod", "1m"))
 			.applicationYmlText());
 		assertThat(properties.getStore().getType()).isEqualTo(StoreProperties.Type.REDIS);
 		assertThat(properties.getStore().getRedisKey()).isEqualTo("games:routes");
@@ -862,7 +930,8 @@ class HelmChartTests {
 	void withoutTlsTheDataPortIsPlain8080BehindServicePort80() {
 		RenderedChart rendered = RenderedChart.of("default-values.yaml");
 		assertThat(rendered.container().getPorts()).filteredOn((port) -> port.getName().equals("data"))
-			.extracting(ContainerPort::getContainerPort).containsExactly(8080);
+			.extracting(ContainerPort::getContainerPort)
+			.containsExactly(8080);
 		assertThat(rendered.dataService().getSpec().getPorts().get(0).getPort()).isEqualTo(80);
 		assertThat(mountPaths(rendered.container())).doesNotContainKey("tls");
 		assertThat(map(at(rendered.applicationYml(), "pomelo.gateway"))).doesNotContainKey("tls");
@@ -875,7 +944,11 @@ class HelmChartTests {
 		Deployment deployment = rendered.deployment();
 		Container container = rendered.container();
 		assertThat(volume(deployment, "tls").getSecret().getSecretName()).isEqualTo("pomelo-gateway-tls");
-		VolumeMount mount = container.getVolumeMounts().stream().filter((m) -> m.getName().equals("tls")).findFirst().orElseThrow();
+		VolumeMount mount = container.getVolumeMounts()
+			.stream()
+			.filter((m) -> m.getName().equals("tls"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(mount.getMountPath()).isEqualTo(TLS_DIR);
 		assertThat(mount.getReadOnly()).isTrue();
 		// A subPath mount never sees a rotated secret.
@@ -886,13 +959,15 @@ class HelmChartTests {
 		assertThat(at(application, "pomelo.gateway.tls.private-key")).isEqualTo("file:" + TLS_DIR + "/tls.key");
 		assertThat(at(application, "server.port")).isEqualTo(8443);
 		assertThat(container.getPorts()).filteredOn((port) -> port.getName().equals("data"))
-			.extracting(ContainerPort::getContainerPort).containsExactly(8443);
+			.extracting(ContainerPort::getContainerPort)
+			.containsExactly(8443);
 		assertThat(rendered.dataService().getSpec().getPorts().get(0).getPort()).isEqualTo(443);
 
 		Ingress ingress = rendered.one(Ingress.class);
 		assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo("game-example-com-tls");
 
-		// A rotation controller reads the Deployment's own annotations, not the pod template's.
+		// A rotation controller reads the Deployment's own annotations, not the pod
+		// template's.
 		assertThat(deployment.getMetadata().getAnnotations())
 			.isEqualTo(Map.of("secret.reloader.stakater.com/reload", "pomelo-gateway-tls"));
 		assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
@@ -904,14 +979,19 @@ class HelmChartTests {
 		RenderedChart rendered = RenderedChart.of("tls-values.yaml");
 		assertThat(volume(rendered.deployment(), "ticket-keys").getSecret().getSecretName())
 			.isEqualTo("pomelo-gateway-ticket-keys");
-		VolumeMount mount = rendered.container().getVolumeMounts().stream()
-			.filter((m) -> m.getName().equals("ticket-keys")).findFirst().orElseThrow();
+		VolumeMount mount = rendered.container()
+			.getVolumeMounts()
+			.stream()
+			.filter((m) -> m.getName().equals("ticket-keys"))
+			.findFirst()
+			.orElseThrow();
 		assertThat(mount.getSubPath()).as("a subPath mount never sees a rotated secret").isNull();
 		assertThat(mount.getReadOnly()).isTrue();
 		assertThat(at(rendered.applicationYml(), "pomelo.gateway.tls.session-ticket-keys"))
 			.isEqualTo(mount.getMountPath() + "/ticket-keys");
 
-		RenderedChart own = RenderedChart.of("tls-values.yaml", (command) -> command.set("tls.sessionTicketKeys.secretName", ""));
+		RenderedChart own = RenderedChart.of("tls-values.yaml",
+				(command) -> command.set("tls.sessionTicketKeys.secretName", ""));
 		assertThat(mountPaths(own.container())).doesNotContainKey("ticket-keys");
 		assertThat(map(at(own.applicationYml(), "pomelo.gateway.tls"))).doesNotContainKey("session-ticket-keys");
 	}
@@ -933,32 +1013,38 @@ class HelmChartTests {
 	@Test
 	void notesWarnWithoutTlsAndNameTheSchemeClientsSee() {
 		String plain = RenderedChart.notes("default-values.yaml", UnaryOperator.identity());
-		assertThat(plain).contains("WARNING: no tls.secretName and no ingress.tls").contains("none: set gateway.routes")
+		assertThat(plain).contains("WARNING: no tls.secretName and no ingress.tls")
+			.contains("none: set gateway.routes")
 			.contains("svc/" + FULLNAME + " 8080:80")
 			.contains("ClusterIP Service " + MANAGEMENT_SERVICE + " port 9090")
 			.contains("Every pod in the cluster can reach it")
 			.contains("svc/" + MANAGEMENT_SERVICE + " 9090:9090")
 			.doesNotContain("inside the cluster only");
 		String tls = RenderedChart.notes("tls-values.yaml", UnaryOperator.identity());
-		assertThat(tls).contains("wss://game.example.com/").contains("/gate/ -> ws://pomelo-gate:3014")
+		assertThat(tls).contains("wss://game.example.com/")
+			.contains("/gate/ -> ws://pomelo-gate:3014")
 			.doesNotContain("WARNING");
 		// TLS at the Ingress, plain behind it: clients still use wss://.
 		String edgeTls = RenderedChart.notes("tls-values.yaml", (command) -> command.set("tls.secretName", ""));
-		assertThat(edgeTls).contains("wss://game.example.com/").doesNotContain("ws://game.example.com").doesNotContain("WARNING");
+		assertThat(edgeTls).contains("wss://game.example.com/")
+			.doesNotContain("ws://game.example.com")
+			.doesNotContain("WARNING");
 		// An Ingress without TLS for the host: ws://, whatever the gateway speaks.
 		String noEdgeTls = RenderedChart.notes("tls-values.yaml", (command) -> command.set("ingress.tls", "null"));
 		assertThat(noEdgeTls).contains("ws://game.example.com/").doesNotContain("wss://game.example.com");
 		assertThat(RenderedChart.notes("production-values.yaml", UnaryOperator.identity()))
 			.contains("The NetworkPolicy admits only the helm test pod and networkPolicy.managementFrom");
 		assertThat(RenderedChart.notes("loadbalancer-values.yaml", UnaryOperator.identity()))
-			.contains("kubectl get svc " + FULLNAME + " ").contains("wss://<EXTERNAL-IP or your DNS name>:443/");
+			.contains("kubectl get svc " + FULLNAME + " ")
+			.contains("wss://<EXTERNAL-IP or your DNS name>:443/");
 	}
 
 	// ---- item 7: the dashboard
 
 	@Test
 	void dashboardHasNamespaceAndJobVariablesAndEveryQueryUsesThem() throws IOException {
-		Map<String, Object> dashboard = map(new Yaml().load(Files.readString(CHART.resolve("dashboards/pomelo-gateway.json"))));
+		Map<String, Object> dashboard = map(
+				new Yaml().load(Files.readString(CHART.resolve("dashboards/pomelo-gateway.json"))));
 		List<Object> variables = listOf(at(dashboard, "templating.list"));
 		assertThat(variables).extracting((variable) -> map(variable).get("name"))
 			.containsExactly("datasource", "namespace", "job", "route");
@@ -987,8 +1073,10 @@ class HelmChartTests {
 		String json = "{\"title\": \"pomelo-wx-gateway test\", \"panels\": []}";
 		Files.writeString(dashboards.resolve("test-dashboard.json"), json);
 		Files.writeString(dashboards.resolve("notes.txt"), "not a dashboard");
-		RenderedChart rendered = RenderedChart.of(chart, "servicemonitor-dashboards-values.yaml", UnaryOperator.identity());
-		ConfigMap configMap = rendered.all(ConfigMap.class).stream()
+		RenderedChart rendered = RenderedChart.of(chart, "servicemonitor-dashboards-values.yaml",
+				UnaryOperator.identity());
+		ConfigMap configMap = rendered.all(ConfigMap.class)
+			.stream()
 			.filter((map) -> map.getData().containsKey("test-dashboard.json"))
 			.findFirst()
 			.orElseThrow();
@@ -1013,7 +1101,8 @@ class HelmChartTests {
 		if (folderExists) {
 			Files.createDirectories(chart.resolve("dashboards"));
 		}
-		RenderedChart rendered = RenderedChart.of(chart, "servicemonitor-dashboards-values.yaml", UnaryOperator.identity());
+		RenderedChart rendered = RenderedChart.of(chart, "servicemonitor-dashboards-values.yaml",
+				UnaryOperator.identity());
 		assertThat(rendered.all(ConfigMap.class)).as("the application's and the routes' ConfigMaps").hasSize(2);
 		assertThat(rendered.applicationConfigMap()).isNotNull();
 		assertThat(rendered.routesConfigMap()).isNotNull();
@@ -1022,31 +1111,33 @@ class HelmChartTests {
 	// ---- the schema
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', textBlock = """
-			replicaCount=two | replicaCount: Invalid type. Expected: integer, given: string
-			gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/ | gateway.routes.0: targets is required
-			gateway.routes[0].id=gate,gateway.routes[0].prefix=gate,gateway.routes[0].targets[0]=ws://a:1 | gateway.routes.0.prefix: Does not match pattern
-			gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].targets[0]=http://a:1 | gateway.routes.0.targets.0: Does not match pattern
-			gateway.routes[0].id=Gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].targets[0]=ws://a:1 | gateway.routes.0.id: Does not match pattern
-			gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].target[0]=ws://a:1 | gateway.routes.0: Additional property target is not allowed
-			gateway.portRoutes[0].id=ws,gateway.portRoutes[0].prefix=/ws/,gateway.portRoutes[0].ports[0]=30x | gateway.portRoutes.0.ports.0: Does not match pattern
-			gateway.relay.idleTimeout=forever | gateway.relay.idleTimeout: Does not match pattern
-			gateway.relay.drainPeriod=soon | gateway.relay.drainPeriod: Does not match pattern
-			gateway.relay.maxFramePayload=16MiB | gateway.relay.maxFramePayload: Does not match pattern
-			gateway.store.type=memory | gateway.store.type must be one of the following
-			service.type=Ingress | service.type must be one of the following
-			service.managementPort=9090 | service: Additional property managementPort is not allowed
-			service.externalTrafficPolicy=local | service.externalTrafficPolicy must be one of the following
-			image.digest=latest | image.digest: Does not match pattern
-			jvm.maxRAMPercentage=90 | jvm.maxRAMPercentage: Must be less than or equal to 80
-			preStop.sleepSeconds=-1 | preStop.sleepSeconds: Must be greater than or equal to 0
-			podAntiAffinity=always | podAntiAffinity must be one of the following
-			admin.users[0].name=ops | admin.users.0: passwordKey is required
-			emptyDir.tmpSizeLimit=lots | emptyDir.tmpSizeLimit: Does not match pattern
-			gatway.relay.idleTimeout=5s | (root): Additional property gatway is not allowed
-			""")
+	@CsvSource(delimiter = '|',
+			textBlock = """
+					replicaCount=two | replicaCount: Invalid type. Expected: integer, given: string
+					gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/ | gateway.routes.0: targets is required
+					gateway.routes[0].id=gate,gateway.routes[0].prefix=gate,gateway.routes[0].targets[0]=ws://a:1 | gateway.routes.0.prefix: Does not match pattern
+					gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].targets[0]=http://a:1 | gateway.routes.0.targets.0: Does not match pattern
+					gateway.routes[0].id=Gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].targets[0]=ws://a:1 | gateway.routes.0.id: Does not match pattern
+					gateway.routes[0].id=gate,gateway.routes[0].prefix=/gate/,gateway.routes[0].target[0]=ws://a:1 | gateway.routes.0: Additional property target is not allowed
+					gateway.portRoutes[0].id=ws,gateway.portRoutes[0].prefix=/ws/,gateway.portRoutes[0].ports[0]=30x | gateway.portRoutes.0.ports.0: Does not match pattern
+					gateway.relay.idleTimeout=forever | gateway.relay.idleTimeout: Does not match pattern
+					gateway.relay.drainPeriod=soon | gateway.relay.drainPeriod: Does not match pattern
+					gateway.relay.maxFramePayload=16MiB | gateway.relay.maxFramePayload: Does not match pattern
+					gateway.store.type=memory | gateway.store.type must be one of the following
+					service.type=Ingress | service.type must be one of the following
+					service.managementPort=9090 | service: Additional property managementPort is not allowed
+					service.externalTrafficPolicy=local | service.externalTrafficPolicy must be one of the following
+					image.digest=latest | image.digest: Does not match pattern
+					jvm.maxRAMPercentage=90 | jvm.maxRAMPercentage: Must be less than or equal to 80
+					preStop.sleepSeconds=-1 | preStop.sleepSeconds: Must be greater than or equal to 0
+					podAntiAffinity=always | podAntiAffinity must be one of the following
+					admin.users[0].name=ops | admin.users.0: passwordKey is required
+					emptyDir.tmpSizeLimit=lots | emptyDir.tmpSizeLimit: Does not match pattern
+					gatway.relay.idleTimeout=5s | (root): Additional property gatway is not allowed
+					""")
 	void schemaRejectsBadValues(String assignments, String problem) {
-		assertThatException().isThrownBy(() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
+		assertThatException()
+			.isThrownBy(() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
 			.withMessageContaining("values don't meet the specifications of the schema")
 			.withMessageContaining(problem);
 	}
@@ -1071,7 +1162,10 @@ class HelmChartTests {
 
 	// ---- helpers
 
-	/** Applies comma-separated {@code key=value} pairs as --set does; {@code null} unsets a default. */
+	/**
+	 * Applies comma-separated {@code key=value} pairs as --set does; {@code null} unsets
+	 * a default.
+	 */
 	private static TemplateCommand set(TemplateCommand command, String assignments) {
 		for (String assignment : assignments.split(",")) {
 			String[] pair = assignment.trim().split("=", 2);
@@ -1091,8 +1185,8 @@ class HelmChartTests {
 	}
 
 	/**
-	 * A copy of the chart whose helm test pod renders: helm-java's template leaves hooks out, so the copy
-	 * has the hook annotation renamed.
+	 * A copy of the chart whose helm test pod renders: helm-java's template leaves hooks
+	 * out, so the copy has the hook annotation renamed.
 	 */
 	private static Path chartWithTestPod(Path temp) throws IOException {
 		Path chart = RenderedChart.copyChart(temp);
@@ -1116,24 +1210,28 @@ class HelmChartTests {
 	void discoveryRendersItsMastersWithThePasswordFromASecretAndOpensEgressToTheirPorts() {
 		String discovery = "discovery.pomelo.enabled=true,discovery.pomelo.masters[0]=pomelo-master.pomelo:3005,"
 				+ "discovery.pomelo.existingSecret=pomelo-console,discovery.pomelo.pollInterval=10s";
-		RenderedChart rendered = RenderedChart.of("default-values.yaml", (command) -> set(command, discovery)
-			.set("networkPolicy.enabled", true)
-			.set("networkPolicy.egress.enabled", true));
+		RenderedChart rendered = RenderedChart.of("default-values.yaml",
+				(command) -> set(command, discovery).set("networkPolicy.enabled", true)
+					.set("networkPolicy.egress.enabled", true));
 		Map<String, Object> pomelo = map(at(rendered.applicationYml(), "pomelo.gateway.discovery.pomelo"));
 		assertThat(pomelo).containsEntry("enabled", true)
 			.containsEntry("masters", List.of("pomelo-master.pomelo:3005"))
 			.containsEntry("username", "gateway")
 			.containsEntry("poll-interval", "10s");
 		assertThat(rendered.applicationYmlText()).doesNotContain("password");
-		EnvVar password = rendered.container().getEnv().stream()
+		EnvVar password = rendered.container()
+			.getEnv()
+			.stream()
 			.filter((env) -> env.getName().equals("POMELO_GATEWAY_DISCOVERY_POMELO_PASSWORD"))
 			.findFirst()
 			.orElse(null);
 		assertThat(secretRef(password)).isEqualTo("pomelo-console/password");
 		List<NetworkPolicyEgressRule> egress = rendered.one(NetworkPolicy.class).getSpec().getEgress();
-		assertThat(egress).anySatisfy((rule) -> assertThat(rule.getPorts()).extracting(this::portText).containsExactly("TCP 3005"));
+		assertThat(egress)
+			.anySatisfy((rule) -> assertThat(rule.getPorts()).extracting(this::portText).containsExactly("TCP 3005"));
 		// Discovered targets may name any port the target policy allows.
-		assertThat(egress).anySatisfy((rule) -> assertThat(rule.getPorts()).extracting(this::portText).contains("TCP 1-65535"));
+		assertThat(egress)
+			.anySatisfy((rule) -> assertThat(rule.getPorts()).extracting(this::portText).contains("TCP 1-65535"));
 	}
 
 	@ParameterizedTest
@@ -1141,7 +1239,8 @@ class HelmChartTests {
 			"discovery.pomelo.enabled=true,discovery.pomelo.existingSecret=s | discovery.pomelo.masters is empty",
 			"discovery.pomelo.enabled=true,discovery.pomelo.masters[0]=m:3005 | discovery.pomelo.existingSecret is empty" })
 	void discoveryWithoutMastersOrItsSecretFailsTheRender(String assignments, String problem) {
-		assertThatIllegalStateException(() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
+		assertThatIllegalStateException(
+				() -> RenderedChart.of("default-values.yaml", (command) -> set(command, assignments)))
 			.withMessageContaining(problem);
 	}
 
@@ -1175,8 +1274,8 @@ class HelmChartTests {
 
 	private static StandardEnvironment environment(String applicationYml) {
 		try {
-			List<PropertySource<?>> sources = new YamlPropertySourceLoader()
-				.load("helm application.yml", new ByteArrayResource(applicationYml.getBytes(StandardCharsets.UTF_8)));
+			List<PropertySource<?>> sources = new YamlPropertySourceLoader().load("helm application.yml",
+					new ByteArrayResource(applicationYml.getBytes(StandardCharsets.UTF_8)));
 			StandardEnvironment environment = new StandardEnvironment();
 			sources.forEach(environment.getPropertySources()::addFirst);
 			return environment;
@@ -1197,11 +1296,17 @@ class HelmChartTests {
 	}
 
 	private static Map<String, String> mountPaths(Container container) {
-		return container.getVolumeMounts().stream().collect(Collectors.toMap(VolumeMount::getName, VolumeMount::getMountPath));
+		return container.getVolumeMounts()
+			.stream()
+			.collect(Collectors.toMap(VolumeMount::getName, VolumeMount::getMountPath));
 	}
 
 	private static Volume volume(Deployment deployment, String name) {
-		return deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+		return deployment.getSpec()
+			.getTemplate()
+			.getSpec()
+			.getVolumes()
+			.stream()
 			.filter((volume) -> name.equals(volume.getName()))
 			.findFirst()
 			.orElseThrow(() -> new AssertionError("no volume " + name));

@@ -25,10 +25,11 @@ import org.springframework.util.FileSystemUtils;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The objects of one {@code helm template} run of the chart, by the real Helm (helm-java bundles it as a
- * native library). Every object is read into the typed Kubernetes model as it is parsed, strictly
- * ({@link StrictKubernetesModel}), so any render that a test makes also proves that the API server would
- * accept each field; the parsed YAML stays available for the application.yml inside the ConfigMap.
+ * The objects of one {@code helm template} run of the chart, by the real Helm (helm-java
+ * bundles it as a native library). Every object is read into the typed Kubernetes model
+ * as it is parsed, strictly ({@link StrictKubernetesModel}), so any render that a test
+ * makes also proves that the API server would accept each field; the parsed YAML stays
+ * available for the application.yml inside the ConfigMap.
  */
 final class RenderedChart {
 
@@ -72,12 +73,13 @@ final class RenderedChart {
 
 	/** NOTES.txt as {@code helm install --dry-run=client} prints it. */
 	static String notes(String scenario, UnaryOperator<com.marcnuri.helm.InstallCommand> customizer) {
-		return customizer.apply(new Helm(CHART).install()
-			.withName(RELEASE)
-			.withNamespace(NAMESPACE)
-			.clientOnly()
-			.withDryRunOption(DryRun.CLIENT)
-			.withValuesFile(CHART.resolve("ci").resolve(scenario).toAbsolutePath()))
+		return customizer
+			.apply(new Helm(CHART).install()
+				.withName(RELEASE)
+				.withNamespace(NAMESPACE)
+				.clientOnly()
+				.withDryRunOption(DryRun.CLIENT)
+				.withValuesFile(CHART.resolve("ci").resolve(scenario).toAbsolutePath()))
 			.call()
 			.getOutput();
 	}
@@ -158,8 +160,8 @@ final class RenderedChart {
 	}
 
 	/**
-	 * Both files as the gateway reads them: one YAML stream whose later document (the routes, last in
-	 * SPRING_CONFIG_ADDITIONAL_LOCATION) wins.
+	 * Both files as the gateway reads them: one YAML stream whose later document (the
+	 * routes, last in SPRING_CONFIG_ADDITIONAL_LOCATION) wins.
 	 */
 	String configurationText() {
 		return applicationYmlText() + "\n---\n" + routesYmlText();
@@ -174,7 +176,10 @@ final class RenderedChart {
 			.orElseThrow(() -> new AssertionError("no " + kind + " " + name));
 	}
 
-	/** The value of an environment variable of the gateway container that has a plain value. */
+	/**
+	 * The value of an environment variable of the gateway container that has a plain
+	 * value.
+	 */
 	String env(String name) {
 		return this.container()
 			.getEnv()

@@ -26,26 +26,22 @@ import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * Reads rendered manifests into fabric8's typed Kubernetes model as strictly as the API server decodes
- * them. fabric8 keeps whatever it does not know in each object's additional properties, so a misspelt
- * field would pass unnoticed; here the any-setter is taken away and an unknown field fails. Scalars are
- * not coerced either: an unquoted number where the API wants a string (an env value, an annotation) is
- * refused by the API server, and so it is here.
+ * Reads rendered manifests into fabric8's typed Kubernetes model as strictly as the API
+ * server decodes them. fabric8 keeps whatever it does not know in each object's
+ * additional properties, so a misspelt field would pass unnoticed; here the any-setter is
+ * taken away and an unknown field fails. Scalars are not coerced either: an unquoted
+ * number where the API wants a string (an env value, an annotation) is refused by the API
+ * server, and so it is here.
  */
 final class StrictKubernetesModel {
 
 	/** Every kind the chart may render; anything else is a mistake in a template. */
-	private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-			"v1/ConfigMap", ConfigMap.class,
-			"v1/Pod", Pod.class,
-			"v1/Service", Service.class,
-			"v1/ServiceAccount", ServiceAccount.class,
-			"apps/v1/Deployment", Deployment.class,
-			"autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
-			"networking.k8s.io/v1/Ingress", Ingress.class,
-			"networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
-			"policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-			"monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class);
+	private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of("v1/ConfigMap", ConfigMap.class,
+			"v1/Pod", Pod.class, "v1/Service", Service.class, "v1/ServiceAccount", ServiceAccount.class,
+			"apps/v1/Deployment", Deployment.class, "autoscaling/v2/HorizontalPodAutoscaler",
+			HorizontalPodAutoscaler.class, "networking.k8s.io/v1/Ingress", Ingress.class,
+			"networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class, "policy/v1/PodDisruptionBudget",
+			PodDisruptionBudget.class, "monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class);
 
 	private static final JsonMapper MAPPER = JsonMapper.builder()
 		.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -74,7 +70,10 @@ final class StrictKubernetesModel {
 	private StrictKubernetesModel() {
 	}
 
-	/** The typed object of one parsed YAML document; throws for an unknown kind, field or scalar type. */
+	/**
+	 * The typed object of one parsed YAML document; throws for an unknown kind, field or
+	 * scalar type.
+	 */
 	static HasMetadata read(Map<String, Object> document) {
 		String key = document.get("apiVersion") + "/" + document.get("kind");
 		Class<? extends HasMetadata> type = KINDS.get(key);
@@ -85,8 +84,8 @@ final class StrictKubernetesModel {
 			return MAPPER.convertValue(document, type);
 		}
 		catch (JacksonException ex) {
-			throw new IllegalArgumentException(key + " " + name(document) + ": " + ex.getOriginalMessage()
-					+ " at " + ex.getPathReference(), ex);
+			throw new IllegalArgumentException(
+					key + " " + name(document) + ": " + ex.getOriginalMessage() + " at " + ex.getPathReference(), ex);
 		}
 	}
 

@@ -6,8 +6,8 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Navigation in parsed YAML (snakeyaml maps and lists), for values files, the rendered application.yml
- * and the dashboard JSON, which have no typed model.
+ * Navigation in parsed YAML (snakeyaml maps and lists), for values files, the rendered
+ * application.yml and the dashboard JSON, which have no typed model.
  */
 final class YamlPaths {
 
@@ -25,7 +25,9 @@ final class YamlPaths {
 		return (value != null) ? (List<Object>) value : List.of();
 	}
 
-	/** The value at a dotted path; numeric segments index lists; {@code null} when absent. */
+	/**
+	 * The value at a dotted path; numeric segments index lists; {@code null} when absent.
+	 */
 	static Object at(Object root, String path) {
 		Object current = root;
 		for (String segment : path.split("\\.")) {

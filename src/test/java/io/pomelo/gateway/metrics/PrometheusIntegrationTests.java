@@ -37,10 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Prometheus scrapes the gateway's management port every second while real Pomelo clients go
- * through it to a real Pomelo connector; every assertion is a PromQL query against Prometheus's HTTP
- * API, so names, labels and values are checked as an operator would see them. Counters are compared
- * before and after, since the tests share one gateway.
+ * A real Prometheus scrapes the gateway's management port every second while real Pomelo
+ * clients go through it to a real Pomelo connector; every assertion is a PromQL query
+ * against Prometheus's HTTP API, so names, labels and values are checked as an operator
+ * would see them. Counters are compared before and after, since the tests share one
+ * gateway.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
@@ -131,11 +132,13 @@ class PrometheusIntegrationTests {
 		try (PomeloTestClient client = PomeloTestClient.connect(uri("/conn/"), tls)) {
 			client.handshake();
 			for (int i = 0; i < m; i++) {
-				assertThat(client.request("connector.entryHandler.echo", Map.of("i", i)).get("code").asInt()).isEqualTo(200);
+				assertThat(client.request("connector.entryHandler.echo", Map.of("i", i)).get("code").asInt())
+					.isEqualTo(200);
 			}
 		}
 		awaitValue(count, before + m);
-		// The buckets are there for histogram_quantile, and the +Inf bucket agrees with the count.
+		// The buckets are there for histogram_quantile, and the +Inf bucket agrees with
+		// the count.
 		awaitValue("sum(pomelo_gateway_pomelo_request_duration_seconds_bucket"
 				+ "{route=\"conn\",pomelo_route=\"connector.entryHandler.echo\",le=\"+Inf\"})", before + m);
 	}

@@ -16,11 +16,12 @@ import io.pomelo.gateway.relay.WireFeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Pomelo observer on sessions that negotiated permessage-deflate (RFC 7692), fed compressed
- * frames in their wire form, in random pieces, through real frame trackers: with inflation on, it
- * reads the same headers as on a plain session, across messages compressed against each other and
- * across fragments; with it off, it counts them as opaque; a deflate bomb or bytes that are not
- * deflate make it give up that direction, never throw.
+ * The Pomelo observer on sessions that negotiated permessage-deflate (RFC 7692), fed
+ * compressed frames in their wire form, in random pieces, through real frame trackers:
+ * with inflation on, it reads the same headers as on a plain session, across messages
+ * compressed against each other and across fragments; with it off, it counts them as
+ * opaque; a deflate bomb or bytes that are not deflate make it give up that direction,
+ * never throw.
  */
 class CompressedPomeloObserverUnitTests {
 
@@ -77,7 +78,8 @@ class CompressedPomeloObserverUnitTests {
 		PomeloObserver observer = factory(0).open("conn", DEFLATE);
 		WireFeed feed = new WireFeed(observer, 13, 9);
 		Compressor up = new Compressor(false);
-		feed.client(FrameObserver.BINARY, true, true, up.message(data(PomeloMessage.request(1, "a.b.c", gameState(1)))));
+		feed.client(FrameObserver.BINARY, true, true,
+				up.message(data(PomeloMessage.request(1, "a.b.c", gameState(1)))));
 		feed.client(FrameObserver.BINARY, true, false, data(PomeloMessage.request(2, "a.b.d", gameState(2))));
 		feed.backend(FrameObserver.BINARY, true, false, data(PomeloMessage.response(2, gameState(2))));
 		assertThat(this.meters.compressed("up", "opaque")).isEqualTo(1);
@@ -97,7 +99,8 @@ class CompressedPomeloObserverUnitTests {
 		byte[] bomb = up.message(data(PomeloMessage.request(1, "a.b.c", new byte[8 << 20])));
 		assertThat(bomb.length).isLessThan(64 * 1024);
 		feed.client(FrameObserver.BINARY, true, true, bomb);
-		feed.client(FrameObserver.BINARY, true, true, up.message(data(PomeloMessage.request(2, "a.b.d", gameState(2)))));
+		feed.client(FrameObserver.BINARY, true, true,
+				up.message(data(PomeloMessage.request(2, "a.b.d", gameState(2)))));
 		assertThat(this.meters.compressed("up", "given_up")).isEqualTo(1);
 		assertThat(this.meters.compressed("up", "inflated")).isEqualTo(1);
 		assertThat(this.meters.compressed("up", "opaque")).isEqualTo(1);
@@ -135,9 +138,12 @@ class CompressedPomeloObserverUnitTests {
 	@Test
 	void theContextTakeoverParameterIsReadPerDirection() {
 		assertThat(MessageInflater.noContextTakeover(DEFLATE, Direction.UP)).isFalse();
-		assertThat(MessageInflater.noContextTakeover("permessage-deflate; server_no_context_takeover", Direction.DOWN)).isTrue();
-		assertThat(MessageInflater.noContextTakeover("permessage-deflate; server_no_context_takeover", Direction.UP)).isFalse();
-		assertThat(MessageInflater.noContextTakeover("Permessage-Deflate;Client_No_Context_Takeover", Direction.UP)).isTrue();
+		assertThat(MessageInflater.noContextTakeover("permessage-deflate; server_no_context_takeover", Direction.DOWN))
+			.isTrue();
+		assertThat(MessageInflater.noContextTakeover("permessage-deflate; server_no_context_takeover", Direction.UP))
+			.isFalse();
+		assertThat(MessageInflater.noContextTakeover("Permessage-Deflate;Client_No_Context_Takeover", Direction.UP))
+			.isTrue();
 		assertThat(MessageInflater.noContextTakeover("x-other; client_no_context_takeover", Direction.UP)).isFalse();
 		assertThat(MessageInflater.noContextTakeover(null, Direction.UP)).isFalse();
 	}
@@ -146,7 +152,10 @@ class CompressedPomeloObserverUnitTests {
 		return new PomeloObserverFactory(this.registry, 200, 1024, maxInflated);
 	}
 
-	/** One sender's deflate stream, as RFC 7692 frames it: sync-flushed, the 4-byte tail removed. */
+	/**
+	 * One sender's deflate stream, as RFC 7692 frames it: sync-flushed, the 4-byte tail
+	 * removed.
+	 */
 	private static final class Compressor {
 
 		private final Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
@@ -189,8 +198,14 @@ class CompressedPomeloObserverUnitTests {
 	private static byte[] gameState(int seq) {
 		StringBuilder json = new StringBuilder("{\"seq\":" + seq + ",\"players\":[");
 		for (int i = 0; i < 100; i++) {
-			json.append(i > 0 ? "," : "").append("{\"uid\":").append(100_000 + i).append(",\"name\":\"player-").append(i)
-				.append("\",\"x\":").append(i * 3 % 97).append(",\"state\":\"idle\"}");
+			json.append(i > 0 ? "," : "")
+				.append("{\"uid\":")
+				.append(100_000 + i)
+				.append(",\"name\":\"player-")
+				.append(i)
+				.append("\",\"x\":")
+				.append(i * 3 % 97)
+				.append(",\"state\":\"idle\"}");
 		}
 		return json.append("]}").toString().getBytes(StandardCharsets.UTF_8);
 	}
@@ -198,9 +213,5 @@ class CompressedPomeloObserverUnitTests {
 	private static byte[] data(PomeloMessage message) {
 		return new PomeloPackage(PackageType.DATA, message.encode()).encode();
 	}
-
-
-
-
 
 }

@@ -17,15 +17,16 @@ import io.pomelo.gateway.relay.FrameObserver;
 import io.pomelo.gateway.relay.WireFeed;
 
 /**
- * Not a test: what {@code pomelo.gateway.pomelo.inflate} costs, measured on the observer as the tunnel
- * drives it (frames in wire form through real frame trackers, client frames masked). A session's
- * traffic is Pomelo requests and responses carrying game-state JSON, compressed as a browser or
- * WeChat and Pomelo's {@code ws} compress it: permessage-deflate with context takeover.
+ * Not a test: what {@code pomelo.gateway.pomelo.inflate} costs, measured on the observer
+ * as the tunnel drives it (frames in wire form through real frame trackers, client frames
+ * masked). A session's traffic is Pomelo requests and responses carrying game-state JSON,
+ * compressed as a browser or WeChat and Pomelo's {@code ws} compress it:
+ * permessage-deflate with context takeover.
  * <ul>
- * <li>CPU per message (thread CPU time), for a plain session, a compressed one with inflate off
- * (opaque), and a compressed one with inflate on;</li>
- * <li>memory per compressed session once both directions have carried 60 KB: heap after GC and
- * resident set (zlib's state lives outside the heap), inflate off and on.</li>
+ * <li>CPU per message (thread CPU time), for a plain session, a compressed one with
+ * inflate off (opaque), and a compressed one with inflate on;</li>
+ * <li>memory per compressed session once both directions have carried 60 KB: heap after
+ * GC and resident set (zlib's state lives outside the heap), inflate off and on.</li>
  * </ul>
  * Run with {@code bench/inflate-observer.sh}; prints a table.
  */
@@ -48,8 +49,8 @@ public final class InflateObserverBenchmark {
 		Random random = new Random(42);
 		Traffic plain = Traffic.of(random, MESSAGES, false);
 		Traffic compressed = Traffic.of(new Random(42), MESSAGES, true);
-		System.out.printf("%,d request/response pairs per session; body %,d B average; deflate ratio %.1fx%n",
-				MESSAGES, plain.payloadBytes / (2 * MESSAGES), (double) plain.payloadBytes / compressed.payloadBytes);
+		System.out.printf("%,d request/response pairs per session; body %,d B average; deflate ratio %.1fx%n", MESSAGES,
+				plain.payloadBytes / (2 * MESSAGES), (double) plain.payloadBytes / compressed.payloadBytes);
 		PomeloObserverFactory off = new PomeloObserverFactory(new SimpleMeterRegistry(), 200, 1024, 0);
 		PomeloObserverFactory on = new PomeloObserverFactory(new SimpleMeterRegistry(), 200, 1024, 1 << 20);
 		// Warm-up: every path compiled before anything is measured.
@@ -100,7 +101,10 @@ public final class InflateObserverBenchmark {
 		return (double) spent / (2 * traffic.up.size());
 	}
 
-	/** Heap after GC and RSS held by SESSIONS live observers that each carried 20 messages both ways. */
+	/**
+	 * Heap after GC and RSS held by SESSIONS live observers that each carried 20 messages
+	 * both ways.
+	 */
 	private static long[] sessionsCost(PomeloObserverFactory factory, Traffic traffic) throws Exception {
 		long heapBefore = heapAfterGc();
 		long rssBefore = rss();
@@ -109,7 +113,8 @@ public final class InflateObserverBenchmark {
 		for (int i = 0; i < SESSIONS; i++) {
 			PomeloObserver observer = factory.open("conn", DEFLATE);
 			WireFeed feed = new WireFeed(observer, i, 1 << 30);
-			// Enough messages that each direction's 32 KB window has been written through.
+			// Enough messages that each direction's 32 KB window has been written
+			// through.
 			for (int m = 0; m < WINDOW_FILL; m++) {
 				feed.clientWire(traffic.up.get(m));
 				feed.backendWire(traffic.down.get(m));
@@ -146,7 +151,10 @@ public final class InflateObserverBenchmark {
 		throw new IllegalStateException("no VmRSS in /proc/self/status");
 	}
 
-	/** One session's frames in wire form, each direction compressed as one deflate stream or not at all. */
+	/**
+	 * One session's frames in wire form, each direction compressed as one deflate stream
+	 * or not at all.
+	 */
 	private record Traffic(List<byte[]> up, List<byte[]> down, long payloadBytes) {
 
 		static Traffic of(Random random, int messages, boolean compress) {
@@ -192,9 +200,13 @@ public final class InflateObserverBenchmark {
 			return Arrays.copyOf(all, all.length - 4);
 		}
 
-		/** A room's state as a game sends it: 20-60 players with moving positions, a few KB of JSON. */
+		/**
+		 * A room's state as a game sends it: 20-60 players with moving positions, a few
+		 * KB of JSON.
+		 */
 		private static byte[] gameState(Random random, int seq) {
-			StringBuilder json = new StringBuilder("{\"seq\":" + seq + ",\"room\":\"lobby-" + random.nextInt(5) + "\",\"players\":[");
+			StringBuilder json = new StringBuilder(
+					"{\"seq\":" + seq + ",\"room\":\"lobby-" + random.nextInt(5) + "\",\"players\":[");
 			int players = 20 + random.nextInt(41);
 			for (int i = 0; i < players; i++) {
 				json.append((i > 0) ? "," : "")

@@ -4,7 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * The Pomelo meters of the gateway route {@code conn}, read as the observer tests check them.
+ * The Pomelo meters of the gateway route {@code conn}, read as the observer tests check
+ * them.
  */
 final class ObserverMeters {
 
@@ -22,7 +23,10 @@ final class ObserverMeters {
 	}
 
 	double messages(String type) {
-		return this.registry.get("pomelo.gateway.pomelo.messages").tags("route", "conn", "type", type).counter().count();
+		return this.registry.get("pomelo.gateway.pomelo.messages")
+			.tags("route", "conn", "type", type)
+			.counter()
+			.count();
 	}
 
 	double invalid(String direction) {
@@ -33,7 +37,10 @@ final class ObserverMeters {
 	}
 
 	double handshakes(String code) {
-		return this.registry.get("pomelo.gateway.pomelo.handshakes").tags("route", "conn", "code", code).counter().count();
+		return this.registry.get("pomelo.gateway.pomelo.handshakes")
+			.tags("route", "conn", "code", code)
+			.counter()
+			.count();
 	}
 
 	double unanswered(String reason) {

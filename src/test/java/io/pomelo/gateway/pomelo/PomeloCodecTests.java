@@ -59,13 +59,11 @@ class PomeloCodecTests {
 	}
 
 	private static void packagesRoundTrip(List<PomeloPackage> packages) {
-		byte[] joined = packages.stream()
-			.map(PomeloPackage::encode)
-			.reduce(new byte[0], (a, b) -> {
-				byte[] c = Arrays.copyOf(a, a.length + b.length);
-				System.arraycopy(b, 0, c, a.length, b.length);
-				return c;
-			});
+		byte[] joined = packages.stream().map(PomeloPackage::encode).reduce(new byte[0], (a, b) -> {
+			byte[] c = Arrays.copyOf(a, a.length + b.length);
+			System.arraycopy(b, 0, c, a.length, b.length);
+			return c;
+		});
 		assertThat(PomeloPackage.decodeAll(joined)).isEqualTo(packages);
 	}
 
@@ -88,22 +86,27 @@ class PomeloCodecTests {
 
 	@Test
 	void truncatedInputIsRejectedWithAReason() {
-		assertThatThrownBy(() -> PomeloPackage.decodeAll(new byte[] { 4, 0, 0 })).isInstanceOf(PomeloProtocolException.class)
+		assertThatThrownBy(() -> PomeloPackage.decodeAll(new byte[] { 4, 0, 0 }))
+			.isInstanceOf(PomeloProtocolException.class)
 			.hasMessageContaining("header is truncated");
 		assertThatThrownBy(() -> PomeloPackage.decodeAll(new byte[] { 4, 0, 0, 5, 1 }))
 			.isInstanceOf(PomeloProtocolException.class)
 			.hasMessageContaining("5 bytes announced, 1 present");
 		assertThatThrownBy(() -> PomeloPackage.decodeAll(new byte[] { 9, 0, 0, 0 }))
 			.hasMessageContaining("unknown package type 9");
-		assertThatThrownBy(() -> PomeloMessage.decode(new byte[] { 0, (byte) 0x80 })).hasMessageContaining("id is truncated");
-		assertThatThrownBy(() -> PomeloMessage.decode(new byte[] { 2, 5, 'a' })).hasMessageContaining("route is truncated");
-		assertThatThrownBy(() -> PomeloMessage.decode(new byte[] { (byte) 0xF0 })).hasMessageContaining("bad message flag");
+		assertThatThrownBy(() -> PomeloMessage.decode(new byte[] { 0, (byte) 0x80 }))
+			.hasMessageContaining("id is truncated");
+		assertThatThrownBy(() -> PomeloMessage.decode(new byte[] { 2, 5, 'a' }))
+			.hasMessageContaining("route is truncated");
+		assertThatThrownBy(() -> PomeloMessage.decode(new byte[] { (byte) 0xF0 }))
+			.hasMessageContaining("bad message flag");
 	}
 
 	@Test
 	void serverHandshakeIsParsed() {
-		Handshake.ServerHandshake hello = Handshake.parseServer(
-				"{\"code\":200,\"sys\":{\"heartbeat\":10,\"dict\":{\"a.b.c\":1},\"useDict\":true}}".getBytes(StandardCharsets.UTF_8));
+		Handshake.ServerHandshake hello = Handshake
+			.parseServer("{\"code\":200,\"sys\":{\"heartbeat\":10,\"dict\":{\"a.b.c\":1},\"useDict\":true}}"
+				.getBytes(StandardCharsets.UTF_8));
 		assertThat(hello.code()).isEqualTo(200);
 		assertThat(hello.heartbeatSeconds()).isEqualTo(10);
 		assertThat(hello.dict()).containsEntry("a.b.c", 1);
@@ -117,7 +120,8 @@ class PomeloCodecTests {
 	void clientHandshakeCarriesTypeAndVersion() {
 		String hello = new String(Handshake.clientHello("js-websocket", "0.0.1", java.util.Map.of("uid", 7)),
 				StandardCharsets.UTF_8);
-		assertThat(hello).isEqualTo("{\"sys\":{\"type\":\"js-websocket\",\"version\":\"0.0.1\",\"rsa\":{}},\"user\":{\"uid\":7}}");
+		assertThat(hello)
+			.isEqualTo("{\"sys\":{\"type\":\"js-websocket\",\"version\":\"0.0.1\",\"rsa\":{}},\"user\":{\"uid\":7}}");
 	}
 
 	private static PomeloMessage message(java.util.Random random) {

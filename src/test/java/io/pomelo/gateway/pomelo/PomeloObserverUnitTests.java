@@ -15,9 +15,10 @@ import io.pomelo.gateway.relay.WireFeed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Pomelo observer against hand-built frames, fed as the tunnel feeds it: in their wire form, cut
- * into small random pieces and followed by a real frame tracker. Several packages in one frame,
- * fragments, broken and foreign payloads, and the caps that keep its memory and series bounded.
+ * The Pomelo observer against hand-built frames, fed as the tunnel feeds it: in their
+ * wire form, cut into small random pieces and followed by a real frame tracker. Several
+ * packages in one frame, fragments, broken and foreign payloads, and the caps that keep
+ * its memory and series bounded.
  */
 class PomeloObserverUnitTests {
 
@@ -134,7 +135,8 @@ class PomeloObserverUnitTests {
 		WireFeed gate = new WireFeed(this.factory.open("gate"), 11, 64);
 		for (int i = 0; i < 10_000; i++) {
 			WireFeed feed = (i % 2 == 0) ? this.feed : gate;
-			feed.client(FrameObserver.BINARY, true, data(PomeloMessage.request(i + 1, "made.up.route" + i, json("{}"))));
+			feed.client(FrameObserver.BINARY, true,
+					data(PomeloMessage.request(i + 1, "made.up.route" + i, json("{}"))));
 			feed.backend(FrameObserver.BINARY, true, data(PomeloMessage.response(i + 1, json("{}"))));
 		}
 		assertThat(this.factory.routeTags()).isEqualTo(200);
@@ -178,7 +180,8 @@ class PomeloObserverUnitTests {
 
 	@Test
 	void arbitraryBytesInArbitraryPiecesNeverThrow() {
-		// Seeded, so a failure reproduces; small type bytes are favoured to reach the deeper parsing.
+		// Seeded, so a failure reproduces; small type bytes are favoured to reach the
+		// deeper parsing.
 		Random random = new Random(20240501);
 		PomeloObserver observer = new PomeloObserverFactory(new SimpleMeterRegistry(), 5, 4).open("any");
 		WireFeed feed = new WireFeed(observer, 3, 9);
@@ -210,8 +213,9 @@ class PomeloObserverUnitTests {
 		for (WireFeed feed : new WireFeed[] { whole, pieces }) {
 			feed.backend(FrameObserver.BINARY, true, pkg(PackageType.HANDSHAKE, json("{\"code\":200}")));
 			for (int id = 1; id <= 50; id++) {
-				feed.client(FrameObserver.BINARY, true, concat(data(PomeloMessage.request(id, "area.playerHandler.move", new byte[id * 7])),
-						pkg(PackageType.HEARTBEAT, null)));
+				feed.client(FrameObserver.BINARY, true,
+						concat(data(PomeloMessage.request(id, "area.playerHandler.move", new byte[id * 7])),
+								pkg(PackageType.HEARTBEAT, null)));
 				feed.backend(FrameObserver.BINARY, true, concat(data(PomeloMessage.response(id, new byte[300])),
 						data(PomeloMessage.push("onMove", json("{}")))));
 			}
@@ -225,10 +229,15 @@ class PomeloObserverUnitTests {
 				.tags("route", "conn", "direction", "down", "type", "data")
 				.counter()
 				.count()).isEqualTo(100);
-			assertThat(registry.get("pomelo.gateway.pomelo.handshakes").tags("route", "conn", "code", "200").counter().count())
-				.isEqualTo(1);
-			assertThat(registry.find("pomelo.gateway.pomelo.invalid.frames").counters().stream().mapToDouble((c) -> c.count()).sum())
-				.isZero();
+			assertThat(registry.get("pomelo.gateway.pomelo.handshakes")
+				.tags("route", "conn", "code", "200")
+				.counter()
+				.count()).isEqualTo(1);
+			assertThat(registry.find("pomelo.gateway.pomelo.invalid.frames")
+				.counters()
+				.stream()
+				.mapToDouble((c) -> c.count())
+				.sum()).isZero();
 		}
 	}
 
@@ -239,12 +248,6 @@ class PomeloObserverUnitTests {
 	private void backend(byte[] payload) {
 		this.feed.backend(FrameObserver.BINARY, true, payload);
 	}
-
-
-
-
-
-
 
 	private static byte[] json(String text) {
 		return text.getBytes(StandardCharsets.UTF_8);

@@ -30,8 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Pomelo 2.2.7 gate and connector behind the gateway, reached over wss:// the way a
- * mini-program reaches them: {@code /gate/} first, then the connector the gate names.
+ * A real Pomelo 2.2.7 gate and connector behind the gateway, reached over wss:// the way
+ * a mini-program reaches them: {@code /gate/} first, then the connector the gate names.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
@@ -43,7 +43,8 @@ class PomeloRelayIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
-	private static final PomeloServer pomelo = PomeloServer.start(PomeloServer.Options.defaults().heartbeat(HEARTBEAT_SECONDS));
+	private static final PomeloServer pomelo = PomeloServer
+		.start(PomeloServer.Options.defaults().heartbeat(HEARTBEAT_SECONDS));
 
 	// A second server that one test kills outright.
 	private static final PomeloServer doomed = PomeloServer.start(PomeloServer.Options.defaults().heartbeat(0));
@@ -133,7 +134,8 @@ class PomeloRelayIntegrationTests {
 			assertThat(conn.handshake().code()).isEqualTo(200);
 			assertThat(conn.request("connector.entryHandler.entry", Map.of("uid", "player-2")).get("code").asInt())
 				.isEqualTo(200);
-			assertThat(conn.request("connector.entryHandler.echo", Map.of("n", 7)).get("msg").get("n").asInt()).isEqualTo(7);
+			assertThat(conn.request("connector.entryHandler.echo", Map.of("n", 7)).get("msg").get("n").asInt())
+				.isEqualTo(7);
 		}
 	}
 
@@ -151,7 +153,8 @@ class PomeloRelayIntegrationTests {
 
 	@Test
 	void clientThatStopsHeartbeatsIsClosedByPomeloNotByTheGateway() {
-		// The control for the test above: without heartbeats Pomelo itself ends the session.
+		// The control for the test above: without heartbeats Pomelo itself ends the
+		// session.
 		try (PomeloTestClient conn = PomeloTestClient.connect(uri("/conn/"), tls)) {
 			conn.stopHeartbeats();
 			conn.handshake();

@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * What a Pomelo 2.2.7 connector behind the gateway sees of a player, over wss: the compression the
- * player asked for, negotiated with the connector itself and passed through frame for frame (and read
- * by the Pomelo observer, which inflates it here), and the player's own address.
+ * What a Pomelo 2.2.7 connector behind the gateway sees of a player, over wss: the
+ * compression the player asked for, negotiated with the connector itself and passed
+ * through frame for frame (and read by the Pomelo observer, which inflates it here), and
+ * the player's own address.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
@@ -86,7 +87,8 @@ class WeChatFidelityIntegrationTests {
 	@Test
 	void permessageDeflateIsNegotiatedWithTheConnectorAndItsFramesPassIntactAndSmaller() {
 		Map<String, Object> state = gameState();
-		double compressedBefore = Meters.count(this.meters, "pomelo.gateway.connections.compressed", "route", "deflated");
+		double compressedBefore = Meters.count(this.meters, "pomelo.gateway.connections.compressed", "route",
+				"deflated");
 		String plainAnswer = echoes("plain", false, state);
 		String deflatedAnswer = echoes("deflated", true, state);
 		assertThat(plainAnswer).as("extensions in the 101 without an offer").isNull();
@@ -94,7 +96,8 @@ class WeChatFidelityIntegrationTests {
 		await().atMost(WAIT).until(() -> this.registry.size() == 0);
 		long plain = wireBytes("plain");
 		long deflated = wireBytes("deflated");
-		System.out.printf("%d echoes of a %,d B JSON body: %,d payload bytes on the wire plain, %,d with deflate (%.1fx)%n",
+		System.out.printf(
+				"%d echoes of a %,d B JSON body: %,d payload bytes on the wire plain, %,d with deflate (%.1fx)%n",
 				ECHOES, tools.jackson.databind.json.JsonMapper.builder().build().writeValueAsBytes(state).length, plain,
 				deflated, (double) plain / deflated);
 		assertThat(plain).as("plain wire bytes").isGreaterThan(ECHOES * 2L * 10_000);
@@ -102,7 +105,8 @@ class WeChatFidelityIntegrationTests {
 		assertThat(Meters.count(this.meters, "pomelo.gateway.connections.compressed", "route", "deflated"))
 			.isEqualTo(compressedBefore + 1);
 		assertThat(Meters.count(this.meters, "pomelo.gateway.connections.compressed", "route", "plain")).isZero();
-		// With inflate on, the compressed session's Pomelo figures are those of the plain one.
+		// With inflate on, the compressed session's Pomelo figures are those of the plain
+		// one.
 		for (String route : new String[] { "plain", "deflated" }) {
 			assertThat(echoTimings(route)).as("echo requests timed on route %s", route).isEqualTo(ECHOES);
 		}
@@ -130,14 +134,17 @@ class WeChatFidelityIntegrationTests {
 	@Test
 	void aConnectorHandlerReadsThePlayersAddressNotTheGateways() {
 		URI uri = URI.create("wss://127.0.0.1:" + this.port + "/who/");
-		try (PomeloTestClient player = PomeloTestClient.over(WsTestClient.connect(uri, tls, Map.of(), null, false, "127.0.0.23"))) {
+		try (PomeloTestClient player = PomeloTestClient
+			.over(WsTestClient.connect(uri, tls, Map.of(), null, false, "127.0.0.23"))) {
 			player.handshake();
 			JsonNode who = player.request("connector.entryHandler.whoami", Map.of());
 			assertThat(who.get("code").asInt()).isEqualTo(200);
-			assertThat(who.get("player").asString()).as("the player's address, as the handler reads it").isEqualTo("127.0.0.23");
+			assertThat(who.get("player").asString()).as("the player's address, as the handler reads it")
+				.isEqualTo("127.0.0.23");
 			assertThat(who.get("realIp").asString()).isEqualTo("127.0.0.23");
 			assertThat(who.get("forwardedFor").asString()).endsWith("127.0.0.23");
-			assertThat(who.get("peer").asString()).as("the socket's own peer: the gateway").doesNotContain("127.0.0.23");
+			assertThat(who.get("peer").asString()).as("the socket's own peer: the gateway")
+				.doesNotContain("127.0.0.23");
 		}
 	}
 
@@ -145,16 +152,26 @@ class WeChatFidelityIntegrationTests {
 	void theRefererPolicyLetsInTheListedMiniProgramAndItsSwitchedVersionsOnly() {
 		double before = Meters.handshakeFailures(this.meters, "forbidden");
 		String page = "/page-frame.html";
-		assertThat(upgradeWithReferer("https://servicewechat.com/" + APPID + "/17" + page)).as("a release of the listed appid").isEqualTo(101);
-		assertThat(upgradeWithReferer("https://servicewechat.com/" + APPID + "/0" + page)).as("its trial version, allowed").isEqualTo(101);
-		assertThat(upgradeWithReferer("https://servicewechat.com/" + APPID + "/devtools" + page)).as("the developer tools, not allowed").isEqualTo(403);
-		assertThat(upgradeWithReferer("https://servicewechat.com/wxffffffffffffffff/17" + page)).as("another mini-program").isEqualTo(403);
-		assertThat(upgradeWithReferer("https://evil.example.com/" + APPID + "/17" + page)).as("a web page").isEqualTo(403);
+		assertThat(upgradeWithReferer("https://servicewechat.com/" + APPID + "/17" + page))
+			.as("a release of the listed appid")
+			.isEqualTo(101);
+		assertThat(upgradeWithReferer("https://servicewechat.com/" + APPID + "/0" + page))
+			.as("its trial version, allowed")
+			.isEqualTo(101);
+		assertThat(upgradeWithReferer("https://servicewechat.com/" + APPID + "/devtools" + page))
+			.as("the developer tools, not allowed")
+			.isEqualTo(403);
+		assertThat(upgradeWithReferer("https://servicewechat.com/wxffffffffffffffff/17" + page))
+			.as("another mini-program")
+			.isEqualTo(403);
+		assertThat(upgradeWithReferer("https://evil.example.com/" + APPID + "/17" + page)).as("a web page")
+			.isEqualTo(403);
 		assertThat(upgradeWithReferer(null)).as("no Referer").isEqualTo(403);
 		assertThat(Meters.handshakeFailures(this.meters, "forbidden")).isEqualTo(before + 4);
 		try (io.pomelo.gateway.support.RawClient client = io.pomelo.gateway.support.RawClient.tls(this.port)) {
 			assertThat(client.send(io.pomelo.gateway.support.RawClient.upgrade("/who/", "")).response(WAIT).status())
-				.as("a route the policy does not cover").isEqualTo(101);
+				.as("a route the policy does not cover")
+				.isEqualTo(101);
 		}
 	}
 
@@ -171,10 +188,14 @@ class WeChatFidelityIntegrationTests {
 		}
 	}
 
-	/** ECHOES requests of the state and their answers, each checked; the extensions of the 101. */
+	/**
+	 * ECHOES requests of the state and their answers, each checked; the extensions of the
+	 * 101.
+	 */
 	private String echoes(String route, boolean compress, Map<String, Object> state) {
 		URI uri = URI.create("wss://127.0.0.1:" + this.port + "/" + route + "/");
-		try (PomeloTestClient player = PomeloTestClient.over(WsTestClient.connect(uri, tls, Map.of(), null, compress, null))) {
+		try (PomeloTestClient player = PomeloTestClient
+			.over(WsTestClient.connect(uri, tls, Map.of(), null, compress, null))) {
 			String extensions = player.ws().responseHeader("Sec-WebSocket-Extensions");
 			player.handshake();
 			for (int i = 0; i < ECHOES; i++) {
@@ -190,7 +211,10 @@ class WeChatFidelityIntegrationTests {
 		}
 	}
 
-	/** A 10 KB body shaped like a game's room state: repetitive JSON, as Pomelo traffic is. */
+	/**
+	 * A 10 KB body shaped like a game's room state: repetitive JSON, as Pomelo traffic
+	 * is.
+	 */
 	private static Map<String, Object> gameState() {
 		java.util.List<Map<String, Object>> players = new java.util.ArrayList<>();
 		for (int i = 0; i < 100; i++) {

@@ -27,17 +27,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Admission on the data port with small limits: sessions on the gateway (503), sessions and
- * handshakes per second per client address (429, with Retry-After for the rate), and connections
- * still in their handshake per address, closed at accept before any TLS work. Each test speaks from
- * loopback addresses of its own (127.0.0.x), which the limits see as different clients.
+ * Admission on the data port with small limits: sessions on the gateway (503), sessions
+ * and handshakes per second per client address (429, with Retry-After for the rate), and
+ * connections still in their handshake per address, closed at accept before any TLS work.
+ * Each test speaks from loopback addresses of its own (127.0.0.x), which the limits see
+ * as different clients.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
-				"pomelo.gateway.tls.certificate=" + TestTls.CERTIFICATE,
-				"pomelo.gateway.tls.private-key=" + TestTls.PRIVATE_KEY, "pomelo.gateway.limits.max-sessions=4",
-				"pomelo.gateway.limits.per-address.max-sessions=2", "pomelo.gateway.limits.per-address.handshake-rate=1",
-				"pomelo.gateway.limits.per-address.handshake-burst=4", "pomelo.gateway.limits.per-address.max-pending=3" })
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+		"spring.config.location=classpath:/application.yml", "management.server.port=0",
+		"pomelo.gateway.tls.certificate=" + TestTls.CERTIFICATE,
+		"pomelo.gateway.tls.private-key=" + TestTls.PRIVATE_KEY, "pomelo.gateway.limits.max-sessions=4",
+		"pomelo.gateway.limits.per-address.max-sessions=2", "pomelo.gateway.limits.per-address.handshake-rate=1",
+		"pomelo.gateway.limits.per-address.handshake-burst=4", "pomelo.gateway.limits.per-address.max-pending=3" })
 class AdmissionIntegrationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -140,7 +141,8 @@ class AdmissionIntegrationTests {
 		this.clients.add(fourth);
 		assertThatThrownBy(fourth::handshake).as("TLS with a connection closed at accept").isNotNull();
 		assertThat(Meters.count(this.meters, "pomelo.gateway.connections.refused", "reason",
-				"address_pending_connections")).isEqualTo(before + 1);
+				"address_pending_connections"))
+			.isEqualTo(before + 1);
 		assertThat(upgrade("127.0.0.42").status()).as("another address").isEqualTo(101);
 		this.clients.get(0).close();
 		await().atMost(WAIT).until(() -> this.admission.pendingConnections() == 2);

@@ -35,18 +35,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Backends failing under the gateway: a Pomelo connector killed under 2,000 live sessions, a backend
- * that accepts TCP and never answers the upgrade, and one that answers 101 and then stalls.
+ * Backends failing under the gateway: a Pomelo connector killed under 2,000 live
+ * sessions, a backend that accepts TCP and never answers the upgrade, and one that
+ * answers 101 and then stalls.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
 				"pomelo.gateway.tls.certificate=" + TestTls.CERTIFICATE,
 				"pomelo.gateway.tls.private-key=" + TestTls.PRIVATE_KEY,
-				// Short enough for the 504 test, long enough that a backend busy with 64 handshakes at once
+				// Short enough for the 504 test, long enough that a backend busy with 64
+				// handshakes at once
 				// on a loaded CI machine is not mistaken for a silent one.
 				"pomelo.gateway.relay.handshake-timeout=3s",
 				// Every player here comes from 127.0.0.1.
-				"pomelo.gateway.limits.per-address.max-sessions=0", "pomelo.gateway.limits.per-address.handshake-rate=0",
+				"pomelo.gateway.limits.per-address.max-sessions=0",
+				"pomelo.gateway.limits.per-address.handshake-rate=0",
 				"pomelo.gateway.limits.per-address.max-pending=0" })
 class FaultIntegrationTests {
 
@@ -102,9 +105,12 @@ class FaultIntegrationTests {
 	@Test
 	void aConnectorKilledUnderTwoThousandSessionsGivesEveryPlayer1011AndServesAgainAfterItsRestart() {
 		URI uri = URI.create("wss://127.0.0.1:" + this.port + "/conn/");
-		// The time to the last 1011 is a figure about the gateway as it runs in production, without the
-		// paranoid leak tracker, which records a stack trace on every buffer operation of 2,000 TLS
-		// sessions on both ends; the other tests of this class, and every other class, keep it on.
+		// The time to the last 1011 is a figure about the gateway as it runs in
+		// production, without the
+		// paranoid leak tracker, which records a stack trace on every buffer operation of
+		// 2,000 TLS
+		// sessions on both ends; the other tests of this class, and every other class,
+		// keep it on.
 		ResourceLeakDetector.Level tracking = ResourceLeakDetector.getLevel();
 		ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.DISABLED);
 		try {
@@ -121,9 +127,10 @@ class FaultIntegrationTests {
 	}
 
 	/**
-	 * A production gateway has closed many sessions before a connector dies; this one has not. The same
-	 * path (backend gone, 1011 to the client, close handshake, session end) runs 2,000 times first, on
-	 * an echo backend that is then shut, so that the figure below is not the JIT compiling it.
+	 * A production gateway has closed many sessions before a connector dies; this one has
+	 * not. The same path (backend gone, 1011 to the client, close handshake, session end)
+	 * runs 2,000 times first, on an echo backend that is then shut, so that the figure
+	 * below is not the JIT compiling it.
 	 */
 	private void warmUpTheVanishedBackendPath() {
 		EchoBackend echo = EchoBackend.start();
@@ -133,10 +140,11 @@ class FaultIntegrationTests {
 				new io.pomelo.gateway.route.RouteLimits(true, Duration.ofMinutes(2), 0, 1 << 20),
 				List.of(URI.create(echo.uri())))));
 		long openBefore = FileDescriptors.open();
-		// Client, gateway (two) and echo ends: four descriptors a session, all in this JVM.
+		// Client, gateway (two) and echo ends: four descriptors a session, all in this
+		// JVM.
 		int players = FileDescriptors.sessionsThatFit(2000, 4, this.admission.maxSessions());
-		try (PomeloCrowd crowd = PomeloCrowd.connect(URI.create("wss://127.0.0.1:" + this.port + "/warm-up/"), tls, players,
-				Duration.ofSeconds(90))) {
+		try (PomeloCrowd crowd = PomeloCrowd.connect(URI.create("wss://127.0.0.1:" + this.port + "/warm-up/"), tls,
+				players, Duration.ofSeconds(90))) {
 			echo.close();
 			await().atMost(WAIT).until(() -> crowd.endings().size() == players);
 		}
@@ -149,7 +157,8 @@ class FaultIntegrationTests {
 	}
 
 	private void killUnderLoad(URI uri) {
-		// Client and gateway (two) ends: three descriptors a session here; the connector is its own process.
+		// Client and gateway (two) ends: three descriptors a session here; the connector
+		// is its own process.
 		int players = FileDescriptors.sessionsThatFit(2000, 3, this.admission.maxSessions());
 		assertThat(players).as("sessions this machine's open-file limit allows (" + FileDescriptors.describe() + ")")
 			.isGreaterThanOrEqualTo(500);
@@ -162,12 +171,17 @@ class FaultIntegrationTests {
 			assertThat(crowd.endingCodes()).containsOnlyKeys(1011);
 			long last = crowd.endings().stream().mapToLong(PomeloCrowd.Ending::atNanos).max().orElseThrow();
 			long lastMillis = TimeUnit.NANOSECONDS.toMillis(last - killedAt);
-			long[] sorted = crowd.endings().stream().mapToLong((e) -> TimeUnit.NANOSECONDS.toMillis(e.atNanos() - killedAt)).sorted().toArray();
+			long[] sorted = crowd.endings()
+				.stream()
+				.mapToLong((e) -> TimeUnit.NANOSECONDS.toMillis(e.atNanos() - killedAt))
+				.sorted()
+				.toArray();
 			System.out.println("Connector killed under " + players + " sessions: 1011 after p0 " + sorted[0] + ", p50 "
 					+ sorted[players / 2] + ", p99 " + sorted[players * 99 / 100] + ", last " + lastMillis
 					+ " ms (from the kill command)");
 			assertThat(lastMillis).as("ms from the kill to the last 1011").isLessThanOrEqualTo(1000);
-			assertThat(crowd.endings()).allSatisfy((ending) -> assertThat(ending.reason()).isEqualTo("backend connection lost"));
+			assertThat(crowd.endings())
+				.allSatisfy((ending) -> assertThat(ending.reason()).isEqualTo("backend connection lost"));
 		}
 		await().atMost(WAIT).untilAsserted(() -> {
 			assertThat(this.registry.size()).isZero();
@@ -182,17 +196,19 @@ class FaultIntegrationTests {
 		}
 		catch (IllegalStateException ex) {
 			StringBuilder refusals = new StringBuilder();
-			this.meters.find("pomelo.gateway.handshake.failures").counters().forEach((counter) -> refusals
-				.append(counter.getId().getTag("route") + "/" + counter.getId().getTag("reason") + "=" + (long) counter.count() + " "));
-			throw new AssertionError(ex.getMessage() + "; gateway refusals: " + refusals + "; backend connections open: "
-					+ this.connector.openConnections() + "; " + directUpgrade() + "; Pomelo alive: " + pomelo.isAlive()
-					+ "; its stderr ends:\n" + pomelo.errorTail(30), ex);
+			this.meters.find("pomelo.gateway.handshake.failures")
+				.counters()
+				.forEach((counter) -> refusals.append(counter.getId().getTag("route") + "/"
+						+ counter.getId().getTag("reason") + "=" + (long) counter.count() + " "));
+			throw new AssertionError(ex.getMessage() + "; gateway refusals: " + refusals
+					+ "; backend connections open: " + this.connector.openConnections() + "; " + directUpgrade()
+					+ "; Pomelo alive: " + pomelo.isAlive() + "; its stderr ends:\n" + pomelo.errorTail(30), ex);
 		}
 	}
 
 	/**
-	 * An upgrade sent straight to the connector, past the gateway: whether a stall is Pomelo's or the
-	 * gateway's.
+	 * An upgrade sent straight to the connector, past the gateway: whether a stall is
+	 * Pomelo's or the gateway's.
 	 */
 	private static String directUpgrade() {
 		int port = URI.create(pomelo.connectorUri(0)).getPort();
@@ -228,7 +244,8 @@ class FaultIntegrationTests {
 		try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), this.port)) {
 			javax.net.ssl.SSLSocket client = (javax.net.ssl.SSLSocket) trustingSocketFactory().createSocket(socket,
 					"localhost", this.port, true);
-			client.getOutputStream().write(RawClient.upgrade("/stalling/", "").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+			client.getOutputStream()
+				.write(RawClient.upgrade("/stalling/", "").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
 			client.getOutputStream().flush();
 			byte[] head = new byte[12];
 			assertThat(client.getInputStream().readNBytes(head, 0, 12)).isEqualTo(12);
@@ -250,7 +267,8 @@ class FaultIntegrationTests {
 			}, "stalled-writer");
 			writer.setDaemon(true);
 			writer.start();
-			// 64 MiB would go through if the gateway buffered for a backend that does not read.
+			// 64 MiB would go through if the gateway buffered for a backend that does not
+			// read.
 			await().atMost(WAIT).until(() -> !writer.isAlive() || written.get() > 0 && stalledFor(written, 1000));
 			assertThat(written.get()).as("bytes the client could write before the gateway pushed back")
 				.isLessThan(16L * 1024 * 1024);
@@ -269,7 +287,8 @@ class FaultIntegrationTests {
 		java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
 		store.load(null, null);
 		try (java.io.InputStream pem = FaultIntegrationTests.class.getResourceAsStream("/tls/cert.pem")) {
-			store.setCertificateEntry("test", java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem));
+			store.setCertificateEntry("test",
+					java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(pem));
 		}
 		javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory
 			.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
@@ -278,6 +297,5 @@ class FaultIntegrationTests {
 		context.init(null, trust.getTrustManagers(), null);
 		return context.getSocketFactory();
 	}
-
 
 }

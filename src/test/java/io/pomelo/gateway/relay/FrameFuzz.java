@@ -4,9 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.util.Random;
 
 /**
- * Seeded generators of hostile WebSocket byte streams: valid frames of every length class, masked or
- * not, reserved bits and opcodes, fragments, 2^63 lengths, data after a close, truncated headers and
- * plain garbage, and mutations of all of them. The seed is all it takes to replay a case.
+ * Seeded generators of hostile WebSocket byte streams: valid frames of every length
+ * class, masked or not, reserved bits and opcodes, fragments, 2^63 lengths, data after a
+ * close, truncated headers and plain garbage, and mutations of all of them. The seed is
+ * all it takes to replay a case.
  */
 final class FrameFuzz {
 
@@ -15,7 +16,10 @@ final class FrameFuzz {
 	private FrameFuzz() {
 	}
 
-	/** One direction's bytes: several pieces, each a frame, a broken frame or garbage, then maybe mutated. */
+	/**
+	 * One direction's bytes: several pieces, each a frame, a broken frame or garbage,
+	 * then maybe mutated.
+	 */
 	static byte[] stream(Random random, boolean fromClient) {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		int pieces = 1 + random.nextInt(8);
@@ -75,7 +79,9 @@ final class FrameFuzz {
 		byte[] header = new byte[fromClient ? 14 : 10];
 		header[0] = (byte) (0x80 | 0x2);
 		header[1] = (byte) ((fromClient ? 0x80 : 0) | 127);
-		header[2] = (byte) (random.nextBoolean() ? 0x7F : 0xFF); // 2^63 - 1, or a negative 64-bit length
+		header[2] = (byte) (random.nextBoolean() ? 0x7F : 0xFF); // 2^63 - 1, or a
+																	// negative 64-bit
+																	// length
 		for (int i = 3; i < 10; i++) {
 			header[i] = (byte) 0xFF;
 		}

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The tracker that follows frame boundaries in the tunnel's byte streams, against frames encoded to
- * their wire form and cut into random pieces.
+ * The tracker that follows frame boundaries in the tunnel's byte streams, against frames
+ * encoded to their wire form and cut into random pieces.
  */
 class FrameTrackerTests {
 
@@ -58,7 +58,8 @@ class FrameTrackerTests {
 			while (at < bytes.length) {
 				int piece = Math.min(bytes.length - at, 1 + random.nextInt(random.nextBoolean() ? 5 : 9000));
 				ByteBuf buffer = Unpooled.wrappedBuffer(bytes, at, piece);
-				assertThat(tracker.scan(buffer, buffer.readerIndex(), buffer.writerIndex())).isEqualTo(buffer.writerIndex());
+				assertThat(tracker.scan(buffer, buffer.readerIndex(), buffer.writerIndex()))
+					.isEqualTo(buffer.writerIndex());
 				assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.NONE);
 				at += piece;
 			}
@@ -171,16 +172,20 @@ class FrameTrackerTests {
 		Random random = new Random(7);
 		byte[] good = WireFeed.encode(FrameObserver.BINARY, true, new byte[10], true, random);
 		byte[] first = WireFeed.encode(FrameObserver.TEXT, false, new byte[10], true, random);
-		// RSV1 without deflate; RSV1 on a continuation or a control frame; RSV2 and RSV3 ever.
-		Object[][] cases = { { false, 0x40, good }, { true, 0x40, WireFeed.encode(FrameObserver.CONTINUATION, true, new byte[5], true, random), first },
-				{ true, 0x40, WireFeed.encode(PONG, true, new byte[2], true, random) }, { true, 0x20, good }, { true, 0x10, good } };
+		// RSV1 without deflate; RSV1 on a continuation or a control frame; RSV2 and RSV3
+		// ever.
+		Object[][] cases = { { false, 0x40, good },
+				{ true, 0x40, WireFeed.encode(FrameObserver.CONTINUATION, true, new byte[5], true, random), first },
+				{ true, 0x40, WireFeed.encode(PONG, true, new byte[2], true, random) }, { true, 0x20, good },
+				{ true, 0x10, good } };
 		for (Object[] c : cases) {
 			boolean deflate = (boolean) c[0];
 			byte[] bad = rsv((int) c[1], ((byte[]) c[2]).clone());
 			byte[] before = (c.length > 3) ? (byte[]) c[3] : good;
 			byte[] all = concat(before, bad, good);
 			FrameTracker tracker = new FrameTracker(Direction.DOWN, 1000, deflate, FrameObserver.NONE);
-			assertThat(tracker.scan(Unpooled.wrappedBuffer(all), 0, all.length)).as("stop position").isEqualTo(before.length);
+			assertThat(tracker.scan(Unpooled.wrappedBuffer(all), 0, all.length)).as("stop position")
+				.isEqualTo(before.length);
 			assertThat(tracker.stop()).isEqualTo(FrameTracker.Stop.PROTOCOL_ERROR);
 			assertThat(tracker.limitBrokeAFrame()).isFalse();
 		}

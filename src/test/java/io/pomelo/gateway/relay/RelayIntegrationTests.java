@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The relay over wss:// against real WebSocket backends on loopback: frames, close codes, limits,
- * failures and headers, as a client and a backend each see them.
+ * The relay over wss:// against real WebSocket backends on loopback: frames, close codes,
+ * limits, failures and headers, as a client and a backend each see them.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.location=classpath:/application.yml", "management.server.port=0",
@@ -89,7 +89,8 @@ class RelayIntegrationTests {
 	}
 
 	private static int unusedPort() {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+				java.net.InetAddress.getLoopbackAddress())) {
 			return socket.getLocalPort();
 		}
 		catch (java.io.IOException ex) {
@@ -154,7 +155,8 @@ class RelayIntegrationTests {
 
 	@Test
 	void frameSentTheMomentTheUpgradeCompletesIsNeverLost() {
-		// A Pomelo client sends its handshake right after the 101. This once lost about 1 frame in 100
+		// A Pomelo client sends its handshake right after the 101. This once lost about 1
+		// frame in 100
 		// when the upgrade ran off the client channel's event loop.
 		for (int i = 0; i < 200; i++) {
 			try (WsTestClient client = WsTestClient.connect(uri("/echo/"), tls)) {
@@ -173,8 +175,8 @@ class RelayIntegrationTests {
 		Frame first = client.nextFrame(WAIT);
 		Frame second = client.nextFrame(WAIT);
 		Frame third = client.nextFrame(WAIT);
-		assertThat(List.of(first.kind(), second.kind(), third.kind()))
-			.containsExactly(Kind.TEXT, Kind.CONTINUATION, Kind.CONTINUATION);
+		assertThat(List.of(first.kind(), second.kind(), third.kind())).containsExactly(Kind.TEXT, Kind.CONTINUATION,
+				Kind.CONTINUATION);
 		assertThat(first.text() + second.text() + third.text()).isEqualTo("one-two-three");
 		assertThat(List.of(first.fin(), second.fin(), third.fin())).containsExactly(false, false, true);
 	}
@@ -291,7 +293,8 @@ class RelayIntegrationTests {
 
 	@Test
 	void forwardedHeadersNameTheRealClientAndApplicationHeadersAreKept() {
-		// The peer is not a trusted proxy, so the X-Forwarded-For it sent is a claim, not a fact: Pomelo gets
+		// The peer is not a trusted proxy, so the X-Forwarded-For it sent is a claim, not
+		// a fact: Pomelo gets
 		// the address the gateway saw.
 		WsTestClient client = WsTestClient.connect(uri("/echo/"), tls,
 				Map.of("X-Player", "7", "X-Forwarded-For", "203.0.113.9", "X-Real-IP", "203.0.113.9"), null);
@@ -338,7 +341,8 @@ class RelayIntegrationTests {
 		client.sendText("via port route");
 		assertThat(client.nextFrame(WAIT).text()).isEqualTo("via port route");
 		backend.reset();
-		HttpProbe.Response denied = HttpProbe.upgrade(uri("/ws/" + (backend.port() == 65535 ? 1 : backend.port() + 1) + "/"), tls);
+		HttpProbe.Response denied = HttpProbe
+			.upgrade(uri("/ws/" + (backend.port() == 65535 ? 1 : backend.port() + 1) + "/"), tls);
 		assertThat(denied.status()).isEqualTo(404);
 		assertThat(HttpProbe.upgrade(uri("/ws/not-a-port/"), tls).status()).isEqualTo(404);
 	}

@@ -40,13 +40,15 @@ import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Random and mutated WebSocket byte streams through the tunnel in both directions at once, between
- * peers the test controls. The tunnel passes bytes: whatever arrives on one side must be a prefix of
- * what the other side sent, followed at most by one close frame of the gateway's own. The gateway must
- * never crash, hang or leak: afterwards the registry is empty, no backend socket is open, the paranoid
- * leak detector (on for every integration test) has reported nothing, and a normal session works.
+ * Random and mutated WebSocket byte streams through the tunnel in both directions at
+ * once, between peers the test controls. The tunnel passes bytes: whatever arrives on one
+ * side must be a prefix of what the other side sent, followed at most by one close frame
+ * of the gateway's own. The gateway must never crash, hang or leak: afterwards the
+ * registry is empty, no backend socket is open, the paranoid leak detector (on for every
+ * integration test) has reported nothing, and a normal session works.
  * <p>
- * {@code -Dfuzz.seed} replays a run and {@code -Dfuzz.cases} sets its size; both are printed.
+ * {@code -Dfuzz.seed} replays a run and {@code -Dfuzz.cases} sets its size; both are
+ * printed.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -92,7 +94,8 @@ class TunnelFuzzIntegrationTests {
 
 	@Test
 	void hostileFramesInBothDirectionsArePassedAsPrefixesAndLeaveNothingBehind(CapturedOutput output) throws Exception {
-		System.out.println("Tunnel fuzz: " + CASES + " cases, seed " + SEED + " (replay with -Dfuzz.seed=" + SEED + ")");
+		System.out
+			.println("Tunnel fuzz: " + CASES + " cases, seed " + SEED + " (replay with -Dfuzz.seed=" + SEED + ")");
 		Random seeds = new Random(SEED);
 		ExecutorService pool = Executors.newFixedThreadPool(8);
 		List<Future<?>> runs = new ArrayList<>();
@@ -121,11 +124,13 @@ class TunnelFuzzIntegrationTests {
 			assertThat(this.connector.openConnections()).as("backend sockets left").isZero();
 			assertThat(fuzz.openConnections()).as("fuzz backend sockets the gateway left open").isZero();
 		});
-		// Leaked buffers are reported once collected, on a later allocation: collect, then use the gateway.
+		// Leaked buffers are reported once collected, on a later allocation: collect,
+		// then use the gateway.
 		System.gc();
 		Thread.sleep(200);
 		for (int i = 0; i < 20; i++) {
-			try (WsTestClient client = WsTestClient.connect(java.net.URI.create("ws://127.0.0.1:" + this.port + "/echo/"), null)) {
+			try (WsTestClient client = WsTestClient
+				.connect(java.net.URI.create("ws://127.0.0.1:" + this.port + "/echo/"), null)) {
 				client.sendText("still well");
 				assertThat(client.nextFrame(Duration.ofSeconds(5)).text()).isEqualTo("still well");
 			}
@@ -185,7 +190,8 @@ class TunnelFuzzIntegrationTests {
 				throw new AssertionError("seed " + seed + ": the gateway neither closed nor finished within 20 s");
 			}
 			catch (IOException reset) {
-				// The gateway reset the connection: what arrived so far still has to be a prefix.
+				// The gateway reset the connection: what arrived so far still has to be a
+				// prefix.
 			}
 		}
 		finally {
@@ -198,8 +204,8 @@ class TunnelFuzzIntegrationTests {
 	}
 
 	/**
-	 * What arrived is the start of what was sent, then at most one close frame the gateway wrote itself,
-	 * masked toward the backend and not toward the client.
+	 * What arrived is the start of what was sent, then at most one close frame the
+	 * gateway wrote itself, masked toward the backend and not toward the client.
 	 */
 	static void assertPrefixThenClose(String what, byte[] received, byte[] sent, boolean masked) {
 		int common = 0;

@@ -22,9 +22,9 @@ import io.pomelo.gateway.relay.RelaySession.CloseOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The tunnel on two embedded channels, as Netty tests its handlers: what each socket is sent, and
- * when each is closed, for every way a session ends, plus backpressure and the rule that reading is
- * switched on from a task of its own.
+ * The tunnel on two embedded channels, as Netty tests its handlers: what each socket is
+ * sent, and when each is closed, for every way a session ends, plus backpressure and the
+ * rule that reading is switched on from a task of its own.
  */
 class TunnelTests {
 
@@ -60,8 +60,8 @@ class TunnelTests {
 			this.ended.incrementAndGet();
 			this.registry.closed(this.session);
 		}, this.client, this.backend, LIMIT, GRACE_NANOS);
-		this.tunnel.install(Unpooled.copiedBuffer("HTTP/1.1 101 Switching Protocols\r\n\r\n", StandardCharsets.US_ASCII),
-				null);
+		this.tunnel.install(
+				Unpooled.copiedBuffer("HTTP/1.1 101 Switching Protocols\r\n\r\n", StandardCharsets.US_ASCII), null);
 		assertThat(text(this.client.readOutbound())).startsWith("HTTP/1.1 101");
 		runTasks();
 	}
@@ -90,7 +90,8 @@ class TunnelTests {
 		this.client.writeInbound(Unpooled.wrappedBuffer(close));
 		assertThat(drain(this.backend)).isEqualTo(close);
 		assertThat(this.client.isActive()).isTrue();
-		this.backend.writeInbound(Unpooled.wrappedBuffer(WireFeed.encode(0x8, true, closePayload(4001, "bye"), false, this.random)));
+		this.backend.writeInbound(
+				Unpooled.wrappedBuffer(WireFeed.encode(0x8, true, closePayload(4001, "bye"), false, this.random)));
 		assertThat(decode(drain(this.client))).containsExactly(new Frame(0x8, false, closePayload(4001, "bye")));
 		runTasks();
 		assertThat(this.client.isActive()).isFalse();
@@ -105,7 +106,8 @@ class TunnelTests {
 		byte[] close = WireFeed.encode(0x8, true, closePayload(1000, "done"), false, this.random);
 		this.backend.writeInbound(Unpooled.wrappedBuffer(close));
 		assertThat(drain(this.client)).isEqualTo(close);
-		this.client.writeInbound(Unpooled.wrappedBuffer(WireFeed.encode(0x8, true, closePayload(1000, ""), true, this.random)));
+		this.client.writeInbound(
+				Unpooled.wrappedBuffer(WireFeed.encode(0x8, true, closePayload(1000, ""), true, this.random)));
 		runTasks();
 		assertThat(this.backend.isActive()).isFalse();
 		assertThat(this.client.isActive()).isFalse();
@@ -116,10 +118,12 @@ class TunnelTests {
 	@Test
 	void backendVanishingGivesTheClient1011AndTheClientsAnswerClosesIt() {
 		this.backend.close();
-		assertThat(decode(drain(this.client))).containsExactly(new Frame(0x8, false, closePayload(1011, "backend connection lost")));
+		assertThat(decode(drain(this.client)))
+			.containsExactly(new Frame(0x8, false, closePayload(1011, "backend connection lost")));
 		assertThat(this.session.outcome()).isEqualTo(new CloseOutcome(Side.BACKEND, CloseCodes.ABNORMAL));
 		assertThat(this.ended).hasValue(0);
-		this.client.writeInbound(Unpooled.wrappedBuffer(WireFeed.encode(0x8, true, closePayload(1011, ""), true, this.random)));
+		this.client.writeInbound(
+				Unpooled.wrappedBuffer(WireFeed.encode(0x8, true, closePayload(1011, ""), true, this.random)));
 		runTasks();
 		assertThat(this.client.isActive()).isFalse();
 		assertThat(this.ended).hasValue(1);
@@ -142,21 +146,24 @@ class TunnelTests {
 		assertThat(toBackend).hasSize(2);
 		assertThat(toBackend.get(0).opcode()).isEqualTo(FrameObserver.BINARY);
 		assertThat(toBackend.get(1)).isEqualTo(new Frame(0x8, true, closePayload(1009, "message too big")));
-		assertThat(decode(drain(this.client))).containsExactly(new Frame(0x8, false, closePayload(1009, "message too big")));
+		assertThat(decode(drain(this.client)))
+			.containsExactly(new Frame(0x8, false, closePayload(1009, "message too big")));
 		assertThat(this.session.outcome()).isEqualTo(new CloseOutcome(Side.GATEWAY, CloseCodes.MESSAGE_TOO_BIG));
 	}
 
 	@Test
 	void frameOverTheLimitAfterPartOfItWasForwardedClosesTheSinkInstead() {
 		byte[] big = WireFeed.encode(FrameObserver.BINARY, true, new byte[LIMIT + 1], true, this.random);
-		// The header arrives split: the first byte was forwarded before the length was known.
+		// The header arrives split: the first byte was forwarded before the length was
+		// known.
 		this.client.writeInbound(Unpooled.wrappedBuffer(big, 0, 1));
 		assertThat(drain(this.backend)).hasSize(1);
 		this.client.writeInbound(Unpooled.wrappedBuffer(big, 1, big.length - 1));
 		runTasks();
 		assertThat(drain(this.backend)).isEmpty();
 		assertThat(this.backend.isActive()).isFalse();
-		assertThat(decode(drain(this.client))).containsExactly(new Frame(0x8, false, closePayload(1009, "message too big")));
+		assertThat(decode(drain(this.client)))
+			.containsExactly(new Frame(0x8, false, closePayload(1009, "message too big")));
 	}
 
 	@Test
@@ -165,13 +172,15 @@ class TunnelTests {
 		this.client.writeInbound(Unpooled.wrappedBuffer(frame, 0, 50));
 		this.session.close(4000, "closed by operator");
 		runTasks();
-		assertThat(decode(drain(this.client))).containsExactly(new Frame(0x8, false, closePayload(4000, "closed by operator")));
+		assertThat(decode(drain(this.client)))
+			.containsExactly(new Frame(0x8, false, closePayload(4000, "closed by operator")));
 		// The backend is mid-frame: its close must wait for the frame to end.
 		assertThat(drain(this.backend)).hasSize(50);
 		this.client.writeInbound(Unpooled.wrappedBuffer(frame, 50, frame.length - 50));
 		byte[] rest = drain(this.backend);
 		assertThat(rest.length).isGreaterThan(50);
-		assertThat(decode(slice(rest, frame.length - 50))).containsExactly(new Frame(0x8, true, closePayload(4000, "closed by operator")));
+		assertThat(decode(slice(rest, frame.length - 50)))
+			.containsExactly(new Frame(0x8, true, closePayload(4000, "closed by operator")));
 		assertThat(this.session.outcome()).isEqualTo(new CloseOutcome(Side.GATEWAY, 4000));
 	}
 
@@ -184,7 +193,8 @@ class TunnelTests {
 		sweeper.sweep();
 		runTasks();
 		assertThat(quiet.outcome()).isEqualTo(new CloseOutcome(Side.GATEWAY, 1001));
-		assertThat(decode(drain(this.client))).containsExactly(new Frame(0x8, false, closePayload(1001, "idle timeout")));
+		assertThat(decode(drain(this.client)))
+			.containsExactly(new Frame(0x8, false, closePayload(1001, "idle timeout")));
 		this.registry.closed(quiet);
 	}
 
@@ -195,14 +205,17 @@ class TunnelTests {
 		drain.start();
 		drain.stop();
 		runTasks();
-		assertThat(decode(drain(this.client))).containsExactly(new Frame(0x8, false, closePayload(1001, "server shutting down")));
-		assertThat(decode(drain(this.backend))).containsExactly(new Frame(0x8, true, closePayload(1001, "server shutting down")));
+		assertThat(decode(drain(this.client)))
+			.containsExactly(new Frame(0x8, false, closePayload(1001, "server shutting down")));
+		assertThat(decode(drain(this.backend)))
+			.containsExactly(new Frame(0x8, true, closePayload(1001, "server shutting down")));
 		assertThat(drain.draining()).isTrue();
 	}
 
 	@Test
 	void closeGraceExpiryClosesBothSocketsWhenThePeerNeverAnswers() {
-		this.client.writeInbound(Unpooled.wrappedBuffer(WireFeed.encode(0x8, true, closePayload(1000, ""), true, this.random)));
+		this.client.writeInbound(
+				Unpooled.wrappedBuffer(WireFeed.encode(0x8, true, closePayload(1000, ""), true, this.random)));
 		drain(this.backend);
 		assertThat(this.client.isActive()).isTrue();
 		this.client.advanceTimeBy(GRACE_NANOS - 1, TimeUnit.NANOSECONDS);
@@ -220,11 +233,13 @@ class TunnelTests {
 	void aSinkThatCannotKeepUpStopsReadingTheSourceUntilItCan() {
 		assertThat(this.client.config().isAutoRead()).isTrue();
 		this.backend.unsafe().outboundBuffer().setUserDefinedWritability(1, false);
-		this.client.writeInbound(Unpooled.wrappedBuffer(WireFeed.encode(FrameObserver.TEXT, true, bytes("x"), true, this.random)));
+		this.client.writeInbound(
+				Unpooled.wrappedBuffer(WireFeed.encode(FrameObserver.TEXT, true, bytes("x"), true, this.random)));
 		assertThat(this.client.config().isAutoRead()).isFalse();
 		this.backend.unsafe().outboundBuffer().setUserDefinedWritability(1, true);
 		this.backend.runPendingTasks();
-		// Never inside the event that reported writability: from a task of its own, on the source's loop.
+		// Never inside the event that reported writability: from a task of its own, on
+		// the source's loop.
 		assertThat(this.client.config().isAutoRead()).isFalse();
 		this.client.runPendingTasks();
 		assertThat(this.client.config().isAutoRead()).isTrue();
@@ -351,8 +366,8 @@ class TunnelTests {
 
 		@Override
 		public String toString() {
-			return "Frame[" + this.opcode + (this.masked ? " masked " : " ") + new String(this.payload, StandardCharsets.UTF_8)
-				.replaceAll("\\p{Cntrl}", "?") + "]";
+			return "Frame[" + this.opcode + (this.masked ? " masked " : " ")
+					+ new String(this.payload, StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", "?") + "]";
 		}
 
 	}

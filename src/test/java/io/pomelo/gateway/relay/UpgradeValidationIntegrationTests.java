@@ -29,9 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The data port as the WebSocket server it is, tried with what broken and hostile clients send: every
- * malformed upgrade gets its status before any backend connection exists, headers are bounded in size,
- * count and time, and clients that leave mid-request are counted, never logged.
+ * The data port as the WebSocket server it is, tried with what broken and hostile clients
+ * send: every malformed upgrade gets its status before any backend connection exists,
+ * headers are bounded in size, count and time, and clients that leave mid-request are
+ * counted, never logged.
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -74,30 +75,41 @@ class UpgradeValidationIntegrationTests {
 		String v13 = "Sec-WebSocket-Version: 13\r\n";
 		return Stream.of(
 				Arguments.of("no key", "GET /echo/ HTTP/1.1\r\n" + host + upgrade + v13 + "\r\n", 400, "bad_request"),
-				Arguments.of("a short key", "GET /echo/ HTTP/1.1\r\n" + host + upgrade
-						+ "Sec-WebSocket-Key: short\r\n" + v13 + "\r\n", 400, "bad_request"),
-				Arguments.of("a key of 15 bytes", "GET /echo/ HTTP/1.1\r\n" + host + upgrade
-						+ "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA\r\n" + v13 + "\r\n", 400, "bad_request"),
-				Arguments.of("two keys", "GET /echo/ HTTP/1.1\r\n" + host + upgrade + key
-						+ "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\n" + v13 + "\r\n", 400, "bad_request"),
-				Arguments.of("version 8", "GET /echo/ HTTP/1.1\r\n" + host + upgrade + key
-						+ "Sec-WebSocket-Version: 8\r\n\r\n", 426, "unsupported_version"),
+				Arguments.of("a short key",
+						"GET /echo/ HTTP/1.1\r\n" + host + upgrade + "Sec-WebSocket-Key: short\r\n" + v13 + "\r\n", 400,
+						"bad_request"),
+				Arguments.of("a key of 15 bytes",
+						"GET /echo/ HTTP/1.1\r\n" + host + upgrade + "Sec-WebSocket-Key: AAAAAAAAAAAAAAAAAAAA\r\n" + v13
+								+ "\r\n",
+						400, "bad_request"),
+				Arguments.of("two keys",
+						"GET /echo/ HTTP/1.1\r\n" + host + upgrade + key
+								+ "Sec-WebSocket-Key: x3JJHMbDL1EzLkh9GBhXDw==\r\n" + v13 + "\r\n",
+						400, "bad_request"),
+				Arguments.of("version 8",
+						"GET /echo/ HTTP/1.1\r\n" + host + upgrade + key + "Sec-WebSocket-Version: 8\r\n\r\n", 426,
+						"unsupported_version"),
 				Arguments.of("no version", "GET /echo/ HTTP/1.1\r\n" + host + upgrade + key + "\r\n", 426,
 						"unsupported_version"),
 				Arguments.of("HTTP/1.0", "GET /echo/ HTTP/1.0\r\n" + host + upgrade + key + v13 + "\r\n", 400,
 						"bad_request"),
-				Arguments.of("a POST", "POST /echo/ HTTP/1.1\r\n" + host + upgrade + key + v13
-						+ "Content-Length: 0\r\n\r\n", 405, "method_not_allowed"),
-				Arguments.of("no Connection: upgrade", "GET /echo/ HTTP/1.1\r\n" + host
-						+ "Upgrade: websocket\r\nConnection: keep-alive\r\n" + key + v13 + "\r\n", 400, "bad_request"),
+				Arguments.of("a POST",
+						"POST /echo/ HTTP/1.1\r\n" + host + upgrade + key + v13 + "Content-Length: 0\r\n\r\n", 405,
+						"method_not_allowed"),
+				Arguments.of("no Connection: upgrade",
+						"GET /echo/ HTTP/1.1\r\n" + host + "Upgrade: websocket\r\nConnection: keep-alive\r\n" + key
+								+ v13 + "\r\n",
+						400, "bad_request"),
 				Arguments.of("no Host", "GET /echo/ HTTP/1.1\r\n" + upgrade + key + v13 + "\r\n", 400, "bad_request"),
-				Arguments.of("a body", "GET /echo/ HTTP/1.1\r\n" + host + upgrade + key + v13
-						+ "Content-Length: 5\r\n\r\nhello", 400, "bad_request"),
+				Arguments.of("a body",
+						"GET /echo/ HTTP/1.1\r\n" + host + upgrade + key + v13 + "Content-Length: 5\r\n\r\nhello", 400,
+						"bad_request"),
 				Arguments.of("a plain GET", "GET /echo/ HTTP/1.1\r\n" + host + "\r\n", 426, "not_websocket"),
 				Arguments.of("an unknown path", "GET /nowhere/ HTTP/1.1\r\n" + host + upgrade + key + v13 + "\r\n", 404,
 						"no_route"),
-				Arguments.of("an absolute request target", "GET http://127.0.0.1/echo/ HTTP/1.1\r\n" + host + upgrade
-						+ key + v13 + "\r\n", 400, "bad_request"));
+				Arguments.of("an absolute request target",
+						"GET http://127.0.0.1/echo/ HTTP/1.1\r\n" + host + upgrade + key + v13 + "\r\n", 400,
+						"bad_request"));
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -144,7 +156,8 @@ class UpgradeValidationIntegrationTests {
 			assertThat(response.status()).isEqualTo(431);
 		}
 		try (RawClient client = RawClient.tls(this.port)) {
-			RawClient.Response response = client.send(RawClient.upgrade("/echo/", "X-Big: " + "x".repeat(5000) + "\r\n"))
+			RawClient.Response response = client
+				.send(RawClient.upgrade("/echo/", "X-Big: " + "x".repeat(5000) + "\r\n"))
 				.response(WAIT);
 			assertThat(response.status()).isEqualTo(431);
 			assertThat(response.headers()).containsEntry("X-Pomelo-Gateway-Error", "headers_too_large");
@@ -176,8 +189,10 @@ class UpgradeValidationIntegrationTests {
 		catch (java.io.UncheckedIOException closedBeforeAnAnswerWasRead) {
 			// The 408 was written and the socket closed while the test was still writing.
 		}
-		await().atMost(WAIT).untilAsserted(() -> assertThat(
-				Meters.count(this.meters, "pomelo.gateway.client.timeouts", "phase", "request")).isEqualTo(before + 1));
+		await().atMost(WAIT)
+			.untilAsserted(
+					() -> assertThat(Meters.count(this.meters, "pomelo.gateway.client.timeouts", "phase", "request"))
+						.isEqualTo(before + 1));
 		assertThat(Meters.handshakeFailures(this.meters, "request_timeout")).isPositive();
 	}
 
@@ -198,8 +213,10 @@ class UpgradeValidationIntegrationTests {
 			client.send(RawClient.upgrade("/echo/", ""));
 			assertThat(client.closedWithin(WAIT)).isTrue();
 		}
-		await().atMost(WAIT).untilAsserted(() -> assertThat(
-				Meters.count(this.meters, "pomelo.gateway.client.errors", "kind", "tls_handshake")).isEqualTo(before + 1));
+		await().atMost(WAIT)
+			.untilAsserted(
+					() -> assertThat(Meters.count(this.meters, "pomelo.gateway.client.errors", "kind", "tls_handshake"))
+						.isEqualTo(before + 1));
 	}
 
 	@Test
@@ -207,8 +224,11 @@ class UpgradeValidationIntegrationTests {
 		double before = Meters.count(this.meters, "pomelo.gateway.client.errors", "kind", "closed_early");
 		int logged = output.getOut().length();
 		for (int i = 0; i < 300; i++) {
-			// Each leaves well within the request timeout, half with a reset and half with a TLS close.
-			RawClient client = RawClient.tls(this.port).handshake().send("GET /echo/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half");
+			// Each leaves well within the request timeout, half with a reset and half
+			// with a TLS close.
+			RawClient client = RawClient.tls(this.port)
+				.handshake()
+				.send("GET /echo/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Half");
 			if (i % 2 == 0) {
 				client.abort();
 			}
@@ -216,10 +236,11 @@ class UpgradeValidationIntegrationTests {
 				client.close();
 			}
 		}
-		await().atMost(WAIT).untilAsserted(() -> assertThat(
-				Meters.count(this.meters, "pomelo.gateway.client.errors", "kind", "closed_early")
-						+ Meters.count(this.meters, "pomelo.gateway.client.errors", "kind", "reset"))
-			.isGreaterThanOrEqualTo(before + 300));
+		await().atMost(WAIT)
+			.untilAsserted(
+					() -> assertThat(Meters.count(this.meters, "pomelo.gateway.client.errors", "kind", "closed_early")
+							+ Meters.count(this.meters, "pomelo.gateway.client.errors", "kind", "reset"))
+						.isGreaterThanOrEqualTo(before + 300));
 		String written = output.getOut().substring(logged);
 		assertThat(written.lines().filter((line) -> line.contains(" WARN ") || line.contains(" ERROR ")))
 			.as("log lines written while 300 clients left mid-request")

@@ -7,9 +7,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 /**
- * Feeds an observer the way the tunnel does: frames are encoded to their wire form (client frames
- * masked with a random key, backend frames not), cut into random TCP-like pieces, and followed by a
- * real {@link FrameTracker} per direction.
+ * Feeds an observer the way the tunnel does: frames are encoded to their wire form
+ * (client frames masked with a random key, backend frames not), cut into random TCP-like
+ * pieces, and followed by a real {@link FrameTracker} per direction.
  */
 public final class WireFeed {
 
@@ -24,12 +24,16 @@ public final class WireFeed {
 	public WireFeed(FrameObserver observer, long seed, int maxPiece) {
 		this.random = new Random(seed);
 		this.maxPiece = maxPiece;
-		// As on a session that negotiated permessage-deflate: RSV1 may mark a message as compressed.
+		// As on a session that negotiated permessage-deflate: RSV1 may mark a message as
+		// compressed.
 		this.up = new FrameTracker(Direction.UP, Integer.MAX_VALUE, true, observer);
 		this.down = new FrameTracker(Direction.DOWN, Integer.MAX_VALUE, true, observer);
 	}
 
-	/** A frame from the client with RSV1 set as given: the first frame of a compressed message. */
+	/**
+	 * A frame from the client with RSV1 set as given: the first frame of a compressed
+	 * message.
+	 */
 	public void client(int opcode, boolean fin, boolean rsv1, byte[] payload) {
 		byte[] wire = encode(opcode, fin, payload, true, this.random);
 		wire[0] |= rsv1 ? 0x40 : 0;
@@ -53,7 +57,10 @@ public final class WireFeed {
 		feed(this.down, encode(opcode, fin, payload, false, this.random));
 	}
 
-	/** Frames from the client already in wire form ({@link #encode}), fed in one piece each. */
+	/**
+	 * Frames from the client already in wire form ({@link #encode}), fed in one piece
+	 * each.
+	 */
 	public void clientWire(byte[] wire) {
 		feed(this.up, wire);
 	}

@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The wiring of the reload (the watch is on by default and can be switched off; the reloader, its health
- * and meters exist either way), and the watch over a directory swapped the way kubelet swaps one.
+ * The wiring of the reload (the watch is on by default and can be switched off; the
+ * reloader, its health and meters exist either way), and the watch over a directory
+ * swapped the way kubelet swaps one.
  */
 class ConfigReloadConfigurationTests {
 
@@ -39,8 +40,10 @@ class ConfigReloadConfigurationTests {
 			assertThat(context).hasSingleBean(ConfigReloader.class)
 				.hasSingleBean(ConfigHealthIndicator.class)
 				.hasSingleBean(ConfigFileWatcher.class);
-			assertThat(context.getBean(MeterRegistry.class).find("pomelo.gateway.config.reloads").counters()).hasSize(3);
-			assertThat(context.getBean(MeterRegistry.class).find("pomelo.gateway.config.last.success").gauge()).isNotNull();
+			assertThat(context.getBean(MeterRegistry.class).find("pomelo.gateway.config.reloads").counters())
+				.hasSize(3);
+			assertThat(context.getBean(MeterRegistry.class).find("pomelo.gateway.config.last.success").gauge())
+				.isNotNull();
 		});
 	}
 
@@ -48,7 +51,8 @@ class ConfigReloadConfigurationTests {
 	void runWhenWatchDisabledShouldNotCreateTheWatcherButKeepTheTrigger() {
 		this.runner.withPropertyValues("pomelo.gateway.config-reload.watch=false").run((context) -> {
 			assertThat(context).doesNotHaveBean(ConfigFileWatcher.class).hasSingleBean(ConfigReloader.class);
-			assertThat(context.getBean(ConfigHealthIndicator.class).health().getDetails()).containsEntry("watch", false);
+			assertThat(context.getBean(ConfigHealthIndicator.class).health().getDetails()).containsEntry("watch",
+					false);
 		});
 	}
 

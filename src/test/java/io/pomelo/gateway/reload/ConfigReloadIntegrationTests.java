@@ -33,10 +33,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Routes in a directory laid out as kubelet mounts a ConfigMap, changed while real Pomelo players keep
- * echoing through the gateway: the routes follow the file (a removed route keeps its live player), a
- * file that does not validate changes nothing, and no player is ever disconnected. The time from each
- * swap to the gateway serving it is printed.
+ * Routes in a directory laid out as kubelet mounts a ConfigMap, changed while real Pomelo
+ * players keep echoing through the gateway: the routes follow the file (a removed route
+ * keeps its live player), a file that does not validate changes nothing, and no player is
+ * ever disconnected. The time from each swap to the gateway serving it is printed.
  */
 class ConfigReloadIntegrationTests {
 
@@ -55,8 +55,10 @@ class ConfigReloadIntegrationTests {
 
 	@Test
 	void swappedConfigMapAddsChangesAndRemovesRoutesRefusesABrokenFileAndNeverDropsAPlayer(@TempDir Path temp) {
-		ConfigMapDirectory config = ConfigMapDirectory.create(temp, "application.yml", routes(route("conn", "/conn/", null)));
-		try (GatewayInstance gateway = GatewayInstance.start("spring.config.additional-location=file:" + config.root() + "/",
+		ConfigMapDirectory config = ConfigMapDirectory.create(temp, "application.yml",
+				routes(route("conn", "/conn/", null)));
+		try (GatewayInstance gateway = GatewayInstance.start(
+				"spring.config.additional-location=file:" + config.root() + "/",
 				"pomelo.gateway.store.file=" + temp.resolve("routes.json"));
 				PomeloTestClient player = PomeloTestClient.over(WsTestClient.connect(gateway.ws("/conn/"), null))) {
 			player.handshake();
@@ -68,10 +70,14 @@ class ConfigReloadIntegrationTests {
 			long swapped = System.nanoTime();
 			config.update(routes(route("conn", "/conn/", null), route("conn2", "/conn2/", null)));
 			await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).ignoreExceptions().until(() -> {
-				try (PomeloTestClient second = PomeloTestClient.over(WsTestClient.connect(gateway.ws("/conn2/"), null))) {
+				try (PomeloTestClient second = PomeloTestClient
+					.over(WsTestClient.connect(gateway.ws("/conn2/"), null))) {
 					second.handshake();
 					return second.request("connector.entryHandler.echo", Map.of("route", "conn2"))
-						.get("msg").get("route").asString().equals("conn2");
+						.get("msg")
+						.get("route")
+						.asString()
+						.equals("conn2");
 				}
 			});
 			System.out.printf("config reload: swap to /conn2/ serving a new player: %d ms%n", millisSince(swapped));
@@ -82,23 +88,28 @@ class ConfigReloadIntegrationTests {
 			echoerOnConn2.start();
 			echoerOnConn2.awaitMore(5);
 
-			// 2. A changed idle timeout: new sessions on /conn/ get it; the echoing player stays.
+			// 2. A changed idle timeout: new sessions on /conn/ get it; the echoing
+			// player stays.
 			swapped = System.nanoTime();
 			config.update(routes(route("conn", "/conn/", "2s"), route("conn2", "/conn2/", null)));
-			await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+			await().atMost(WAIT)
+				.pollInterval(Duration.ofMillis(10))
 				.until(() -> gateway.admin().get("/admin/routes/conn").body().contains("\"idleTimeout\":\"PT2S\""));
-			System.out.printf("config reload: swap to the changed idle timeout in force: %d ms%n", millisSince(swapped));
+			System.out.printf("config reload: swap to the changed idle timeout in force: %d ms%n",
+					millisSince(swapped));
 			try (WsTestClient idle = WsTestClient.connect(gateway.ws("/conn/"), null)) {
 				WsTestClient.Close close = idle.awaitClose(WAIT);
 				assertThat(close.code()).as("a new idle session on /conn/ under the new 2 s timeout").isEqualTo(1001);
 			}
 			echoer.awaitMore(5);
 
-			// 3. A file that does not validate: refused, the table as it was, health says why.
+			// 3. A file that does not validate: refused, the table as it was, health says
+			// why.
 			String before = gateway.admin().get("/admin/routes").body();
 			swapped = System.nanoTime();
 			config.update(routes(route("conn", "/conn/", "2s"), route("conn2", "conn2", null)));
-			await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
+			await().atMost(WAIT)
+				.pollInterval(Duration.ofMillis(10))
 				.until(() -> health(gateway).contains("\"lastResult\":\"refused\""));
 			System.out.printf("config reload: swap to a broken file refused: %d ms%n", millisSince(swapped));
 			String health = health(gateway);
@@ -116,12 +127,16 @@ class ConfigReloadIntegrationTests {
 				.contains("pomelo_gateway_config_last_success_seconds");
 			echoer.awaitMore(5);
 
-			// 4. /conn2/ removed: no new player gets in; the one on it keeps its backend (delete policy KEEP).
+			// 4. /conn2/ removed: no new player gets in; the one on it keeps its backend
+			// (delete policy KEEP).
 			swapped = System.nanoTime();
 			config.update(routes(route("conn", "/conn/", "2s")));
-			await().atMost(WAIT).pollInterval(Duration.ofMillis(10))
-				.until(() -> HttpProbe.upgrade(URI.create("http://127.0.0.1:" + gateway.dataPort() + "/conn2/"), null).status() == 404);
-			System.out.printf("config reload: swap to /conn2/ removed (404 for a new player): %d ms%n", millisSince(swapped));
+			await().atMost(WAIT)
+				.pollInterval(Duration.ofMillis(10))
+				.until(() -> HttpProbe.upgrade(URI.create("http://127.0.0.1:" + gateway.dataPort() + "/conn2/"), null)
+					.status() == 404);
+			System.out.printf("config reload: swap to /conn2/ removed (404 for a new player): %d ms%n",
+					millisSince(swapped));
 			echoerOnConn2.awaitMore(5);
 			echoer.awaitMore(5);
 			echoerOnConn2.stop();
@@ -139,11 +154,14 @@ class ConfigReloadIntegrationTests {
 
 	@Test
 	void explicitTriggerNeedsAdminShowsADryRunAndRefusesACollisionWithADynamicRoute(@TempDir Path temp) {
-		ConfigMapDirectory config = ConfigMapDirectory.create(temp, "application.yml", routes(route("conn", "/conn/", null)));
+		ConfigMapDirectory config = ConfigMapDirectory.create(temp, "application.yml",
+				routes(route("conn", "/conn/", null)));
 		String viewerHash = new BCryptPasswordEncoder(4).encode(VIEWER_PASSWORD);
-		try (GatewayInstance gateway = GatewayInstance.start("spring.config.additional-location=file:" + config.root() + "/",
-				"pomelo.gateway.store.file=" + temp.resolve("routes.json"), "pomelo.gateway.config-reload.watch=false", "pomelo.gateway.admin.users[1].name=viewer",
-				"pomelo.gateway.admin.users[1].password=" + viewerHash, "pomelo.gateway.admin.users[1].role=viewer")) {
+		try (GatewayInstance gateway = GatewayInstance.start(
+				"spring.config.additional-location=file:" + config.root() + "/",
+				"pomelo.gateway.store.file=" + temp.resolve("routes.json"), "pomelo.gateway.config-reload.watch=false",
+				"pomelo.gateway.admin.users[1].name=viewer", "pomelo.gateway.admin.users[1].password=" + viewerHash,
+				"pomelo.gateway.admin.users[1].role=viewer")) {
 			AdminClient admin = gateway.admin();
 			AdminClient viewer = new AdminClient(gateway.managementPort(), "viewer", VIEWER_PASSWORD);
 			config.update(routes(route("conn", "/conn/", null), route("conn3", "/conn3/", null)));
@@ -165,17 +183,25 @@ class ConfigReloadIntegrationTests {
 			assertThat(PomeloTestClient.json(admin.post("/admin/config/reload", "").body()).get("result").asString())
 				.isEqualTo("unchanged");
 
-			// A dynamic route, then a file whose new route takes its prefix: refused, the conflict named.
-			assertThat(admin.post("/admin/routes", "{\"id\":\"dyn\",\"prefix\":\"/dyn/\",\"targets\":[\""
-					+ pomelo.connectorUri(0) + "\"]}").status()).isEqualTo(201);
+			// A dynamic route, then a file whose new route takes its prefix: refused, the
+			// conflict named.
+			assertThat(
+					admin
+						.post("/admin/routes",
+								"{\"id\":\"dyn\",\"prefix\":\"/dyn/\",\"targets\":[\"" + pomelo.connectorUri(0)
+										+ "\"]}")
+						.status())
+				.isEqualTo(201);
 			String before = admin.get("/admin/routes").body();
-			config.update(routes(route("conn", "/conn/", null), route("conn3", "/conn3/", null), route("clash", "/dyn/", null)));
+			config.update(routes(route("conn", "/conn/", null), route("conn3", "/conn3/", null),
+					route("clash", "/dyn/", null)));
 			AdminClient.Reply refused = admin.post("/admin/config/reload", "");
 			assertThat(refused.status()).isEqualTo(422);
 			JsonNode problem = PomeloTestClient.json(refused.body());
 			assertThat(problem.get("title").asString()).isEqualTo("Configuration refused");
 			assertThat(problem.get("errors").get(0).get("field").asString()).isEqualTo("pomelo.gateway.routes[2]");
-			assertThat(problem.get("errors").get(0).get("message").asString()).contains("prefix /dyn/", "dynamic route 'dyn'");
+			assertThat(problem.get("errors").get(0).get("message").asString()).contains("prefix /dyn/",
+					"dynamic route 'dyn'");
 			assertThat(admin.get("/admin/routes").body()).isEqualTo(before);
 
 			// A setting read only at start-up is reported, never applied.
@@ -192,8 +218,8 @@ class ConfigReloadIntegrationTests {
 	}
 
 	private static String route(String id, String prefix, String idleTimeout) {
-		return "      - id: " + id + "\n        prefix: " + prefix + "\n        targets: [" + pomelo.connectorUri(0) + "]\n"
-				+ ((idleTimeout != null) ? "        idle-timeout: " + idleTimeout + "\n" : "");
+		return "      - id: " + id + "\n        prefix: " + prefix + "\n        targets: [" + pomelo.connectorUri(0)
+				+ "]\n" + ((idleTimeout != null) ? "        idle-timeout: " + idleTimeout + "\n" : "");
 	}
 
 	private static long millisSince(long nanos) {
@@ -206,8 +232,10 @@ class ConfigReloadIntegrationTests {
 
 	private String get(GatewayInstance gateway, String path) {
 		try {
-			return this.http.send(HttpRequest.newBuilder(gateway.management(path)).timeout(Duration.ofSeconds(10)).build(),
-					HttpResponse.BodyHandlers.ofString()).body();
+			return this.http
+				.send(HttpRequest.newBuilder(gateway.management(path)).timeout(Duration.ofSeconds(10)).build(),
+						HttpResponse.BodyHandlers.ofString())
+				.body();
 		}
 		catch (IOException | InterruptedException ex) {
 			throw new IllegalStateException(ex);
@@ -216,15 +244,22 @@ class ConfigReloadIntegrationTests {
 
 	private int anonymousPost(GatewayInstance gateway, String path) {
 		try {
-			return this.http.send(HttpRequest.newBuilder(gateway.management(path)).timeout(Duration.ofSeconds(10))
-				.POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+			return this.http
+				.send(HttpRequest.newBuilder(gateway.management(path))
+					.timeout(Duration.ofSeconds(10))
+					.POST(HttpRequest.BodyPublishers.noBody())
+					.build(), HttpResponse.BodyHandlers.discarding())
+				.statusCode();
 		}
 		catch (IOException | InterruptedException ex) {
 			throw new IllegalStateException(ex);
 		}
 	}
 
-	/** One player echoing without pause on its own thread, until stopped or something fails. */
+	/**
+	 * One player echoing without pause on its own thread, until stopped or something
+	 * fails.
+	 */
 	private static final class Echoer {
 
 		private final PomeloTestClient player;
@@ -250,7 +285,8 @@ class ConfigReloadIntegrationTests {
 			int n = 0;
 			while (!this.stopped.get()) {
 				try {
-					JsonNode echo = this.player.request("connector.entryHandler.echo", Map.of("n", n), Duration.ofSeconds(10));
+					JsonNode echo = this.player.request("connector.entryHandler.echo", Map.of("n", n),
+							Duration.ofSeconds(10));
 					if (echo.get("msg").get("n").asInt() != n) {
 						throw new AssertionError("echo " + n + " came back as " + echo);
 					}

@@ -25,8 +25,9 @@ import io.pomelo.gateway.route.RouteTable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The reloader over a real file, loaded into an environment the way Spring Boot's config data loads it
- * (origin-tracked, named after its resource), with a command-line source above it.
+ * The reloader over a real file, loaded into an environment the way Spring Boot's config
+ * data loads it (origin-tracked, named after its resource), with a command-line source
+ * above it.
  */
 class ConfigReloaderTests {
 
@@ -115,16 +116,18 @@ class ConfigReloaderTests {
 	private Fixture fixture(Path file, Map<String, Object> commandLine) throws IOException {
 		StandardEnvironment environment = new StandardEnvironment();
 		environment.getPropertySources().addFirst(new MapPropertySource("commandLineArgs", commandLine));
-		List<PropertySource<?>> documents = new YamlPropertySourceLoader()
-			.load("Config resource 'file [" + file + "]' via location 'file:" + this.temp + "/'", new FileSystemResource(file));
+		List<PropertySource<?>> documents = new YamlPropertySourceLoader().load(
+				"Config resource 'file [" + file + "]' via location 'file:" + this.temp + "/'",
+				new FileSystemResource(file));
 		documents.forEach(environment.getPropertySources()::addLast);
 		PomeloGatewayProperties properties = new PomeloGatewayProperties();
 		org.springframework.boot.context.properties.bind.Binder.get(environment)
-			.bind(PomeloGatewayProperties.PREFIX, org.springframework.boot.context.properties.bind.Bindable.ofInstance(properties));
+			.bind(PomeloGatewayProperties.PREFIX,
+					org.springframework.boot.context.properties.bind.Bindable.ofInstance(properties));
 		RouteTable table = new RouteTable(ConfigRoutes.from(properties), (event) -> {
 		});
-		ConfigReloader reloader = new ConfigReloader(new ConfigFiles(environment), table, properties.getRelay(), environment,
-				Clock.systemUTC());
+		ConfigReloader reloader = new ConfigReloader(new ConfigFiles(environment), table, properties.getRelay(),
+				environment, Clock.systemUTC());
 		return new Fixture(environment, table, reloader);
 	}
 

@@ -36,7 +36,8 @@ class ConfigRoutesTests {
 		conn.setMaxConnections(100);
 		properties.getRoutes().add(conn);
 		List<GatewayRoute> routes = ConfigRoutes.from(properties);
-		assertThat(routes.get(0).limits()).isEqualTo(new RouteLimits(true, Duration.ofSeconds(120), 0, 16 * 1024 * 1024));
+		assertThat(routes.get(0).limits())
+			.isEqualTo(new RouteLimits(true, Duration.ofSeconds(120), 0, 16 * 1024 * 1024));
 		assertThat(routes.get(1).limits()).isEqualTo(new RouteLimits(false, Duration.ofSeconds(30), 100, 64 * 1024));
 		assertThat(routes).allMatch((route) -> route.source() == RouteSource.CONFIG);
 	}

@@ -51,7 +51,8 @@ class GatewayRouteTests {
 				PortAllowList.parse(List.of("3014", "3050-3059")));
 		assertThat(ports.resolve("/ws/3051/", null).uri()).isEqualTo(URI.create("ws://127.0.0.1:3051/"));
 		assertThat(ports.resolve("/ws/3014", "a=b").uri()).isEqualTo(URI.create("ws://127.0.0.1:3014/?a=b"));
-		assertThat(ports.resolve("/ws/3059/deep/path", null).uri()).isEqualTo(URI.create("ws://127.0.0.1:3059/deep/path"));
+		assertThat(ports.resolve("/ws/3059/deep/path", null).uri())
+			.isEqualTo(URI.create("ws://127.0.0.1:3059/deep/path"));
 		assertThat(ports.resolve("/ws/3060/", null)).isNull();
 		assertThat(ports.resolve("/ws/22/", null)).isNull();
 		assertThat(ports.resolve("/ws/abc/", null)).isNull();

@@ -55,7 +55,8 @@ class RouteValidatorTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource(delimiter = '|', value = { "PT0S|1|1|idleTimeout", "PT1S|-1|1|maxConnections", "PT1S|0|0|maxFramePayload" })
+	@CsvSource(delimiter = '|',
+			value = { "PT0S|1|1|idleTimeout", "PT1S|-1|1|maxConnections", "PT1S|0|0|maxFramePayload" })
 	void limitsAreNamed(String idle, int maxConnections, long maxFrame, String field) {
 		List<FieldProblem> errors = RouteValidator.errors();
 		RouteValidator.checkLimits(Duration.parse(idle), maxConnections, maxFrame, errors);

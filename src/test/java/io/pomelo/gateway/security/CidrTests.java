@@ -18,7 +18,8 @@ class CidrTests {
 		assertThat(range.contains(InetAddress.getByName("10.0.255.255"))).isTrue();
 		assertThat(range.contains(InetAddress.getByName("10.1.2.3"))).isTrue();
 		assertThat(range.contains(InetAddress.getByName("10.2.0.0"))).isFalse();
-		assertThat(range.contains(InetAddress.getByName("::ffff:10.1.2.3"))).as("mapped, parsed as IPv4 by the JDK").isTrue();
+		assertThat(range.contains(InetAddress.getByName("::ffff:10.1.2.3"))).as("mapped, parsed as IPv4 by the JDK")
+			.isTrue();
 		assertThat(range.toString()).isEqualTo("10.1.0.0/15");
 	}
 
@@ -41,10 +42,14 @@ class CidrTests {
 
 	@Test
 	void textThatIsNotARangeIsRefusedWithItsText() {
-		assertThatIllegalArgumentException().isThrownBy(() -> Cidr.parse("example.com/8")).withMessageContaining("'example.com/8'");
-		assertThatIllegalArgumentException().isThrownBy(() -> Cidr.parse("10.0.0.0/33")).withMessageContaining("out of range");
-		assertThatIllegalArgumentException().isThrownBy(() -> Cidr.parse("::/129")).withMessageContaining("out of range");
-		assertThatIllegalArgumentException().isThrownBy(() -> Cidr.parse("10.0.0.0/x")).withMessageContaining("'10.0.0.0/x'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Cidr.parse("example.com/8"))
+			.withMessageContaining("'example.com/8'");
+		assertThatIllegalArgumentException().isThrownBy(() -> Cidr.parse("10.0.0.0/33"))
+			.withMessageContaining("out of range");
+		assertThatIllegalArgumentException().isThrownBy(() -> Cidr.parse("::/129"))
+			.withMessageContaining("out of range");
+		assertThatIllegalArgumentException().isThrownBy(() -> Cidr.parse("10.0.0.0/x"))
+			.withMessageContaining("'10.0.0.0/x'");
 	}
 
 }

@@ -31,7 +31,8 @@ class WeChatRefererPolicyTests {
 		assertThat(policy.refusal("conn", referer("wx1111111111111111", "3"))).contains("not allowed");
 		assertThat(policy.refusal("conn", referer(APPID, "3x"))).isNotNull();
 		assertThat(policy.refusal("conn", "https://servicewechat.com/" + APPID)).isNotNull();
-		assertThat(policy.refusal("conn", "https://servicewechat.com.evil.example/" + APPID + "/3/page-frame.html")).isNotNull();
+		assertThat(policy.refusal("conn", "https://servicewechat.com.evil.example/" + APPID + "/3/page-frame.html"))
+			.isNotNull();
 		assertThat(policy.refusal("conn", null)).isNotNull();
 	}
 

@@ -32,11 +32,12 @@ import io.pomelo.gateway.support.RawClient;
 import io.pomelo.gateway.support.TestTls;
 
 /**
- * A bounded soak of the packaged jar with its default limits, over wss: 2,000 Pomelo players heartbeat
- * through it for {@code -Dsoak.minutes} (10 by default) while a dynamic route changes every 5 s, one
- * Pomelo connector is killed and restarted midway, and one address runs a slowloris while another
- * floods handshakes. It reports unexpected closes, the gateway's resources before and after, and the
- * handshake times of a well-behaved client during the flood.
+ * A bounded soak of the packaged jar with its default limits, over wss: 2,000 Pomelo
+ * players heartbeat through it for {@code -Dsoak.minutes} (10 by default) while a dynamic
+ * route changes every 5 s, one Pomelo connector is killed and restarted midway, and one
+ * address runs a slowloris while another floods handshakes. It reports unexpected closes,
+ * the gateway's resources before and after, and the handshake times of a well-behaved
+ * client during the flood.
  */
 public final class SoakRun {
 
@@ -44,7 +45,8 @@ public final class SoakRun {
 
 	private static final String PASSWORD = "soak-" + Long.toHexString(System.nanoTime());
 
-	private final Duration length = Duration.ofSeconds((long) (Double.parseDouble(System.getProperty("soak.minutes", "10")) * 60));
+	private final Duration length = Duration
+		.ofSeconds((long) (Double.parseDouble(System.getProperty("soak.minutes", "10")) * 60));
 
 	private final AtomicBoolean stopping = new AtomicBoolean();
 
@@ -56,7 +58,10 @@ public final class SoakRun {
 
 	private final AtomicBoolean flooding = new AtomicBoolean();
 
-	/** Threads of the flood, each a wss connect and upgrade after another, all from one address. */
+	/**
+	 * Threads of the flood, each a wss connect and upgrade after another, all from one
+	 * address.
+	 */
 	private static final int FLOOD_LOOPS = Integer.getInteger("soak.floodLoops", 8);
 
 	private final Map<String, AtomicInteger> floodAnswers = new java.util.concurrent.ConcurrentHashMap<>();
@@ -78,15 +83,18 @@ public final class SoakRun {
 	}
 
 	private void run() throws Exception {
-		System.out.println("Soak: " + this.length.toSeconds() + " s; starting two Pomelo apps and the packaged gateway");
+		System.out
+			.println("Soak: " + this.length.toSeconds() + " s; starting two Pomelo apps and the packaged gateway");
 		PomeloServer stable = PomeloServer.start(PomeloServer.Options.defaults().connectors(2).heartbeat(5));
 		PomeloServer doomed = PomeloServer.start(PomeloServer.Options.defaults().heartbeat(5));
 		String hash = new BCryptPasswordEncoder(4).encode(PASSWORD);
 		Path tls = Path.of("src/test/resources/tls").toAbsolutePath();
-		try (GatewayProcess gateway = GatewayProcess.start("pomelo.gateway.tls.certificate=file:" + tls.resolve("cert.pem"),
+		try (GatewayProcess gateway = GatewayProcess.start(
+				"pomelo.gateway.tls.certificate=file:" + tls.resolve("cert.pem"),
 				"pomelo.gateway.tls.private-key=file:" + tls.resolve("key.pem"), "pomelo.gateway.routes[0].id=stable",
-				"pomelo.gateway.routes[0].prefix=/stable/", "pomelo.gateway.routes[0].targets=" + stable.connectorUri(0),
-				"pomelo.gateway.routes[1].id=doomed", "pomelo.gateway.routes[1].prefix=/doomed/",
+				"pomelo.gateway.routes[0].prefix=/stable/",
+				"pomelo.gateway.routes[0].targets=" + stable.connectorUri(0), "pomelo.gateway.routes[1].id=doomed",
+				"pomelo.gateway.routes[1].prefix=/doomed/",
 				"pomelo.gateway.routes[1].targets=" + doomed.connectorUri(0), "pomelo.gateway.admin.users[0].name=soak",
 				"pomelo.gateway.admin.users[0].password=" + hash, "pomelo.gateway.admin.users[0].role=admin",
 				"pomelo.gateway.targets.allow-cidrs=127.0.0.0/8")) {
@@ -94,9 +102,12 @@ public final class SoakRun {
 			String etag = admin.post("/admin/routes", churnRoute(stable.connectorUri(0))).etag();
 			String base = "wss://127.0.0.1:" + gateway.dataPort();
 			List<PomeloCrowd> crowds = new ArrayList<>();
-			PomeloCrowd onStable = PomeloCrowd.connect(URI.create(base + "/stable/"), TLS, 1000, Duration.ofMinutes(3), sources(1, 20));
-			PomeloCrowd onChurn = PomeloCrowd.connect(URI.create(base + "/churn/"), TLS, 500, Duration.ofMinutes(3), sources(2, 10));
-			PomeloCrowd onDoomed = PomeloCrowd.connect(URI.create(base + "/doomed/"), TLS, 500, Duration.ofMinutes(3), sources(3, 10));
+			PomeloCrowd onStable = PomeloCrowd.connect(URI.create(base + "/stable/"), TLS, 1000, Duration.ofMinutes(3),
+					sources(1, 20));
+			PomeloCrowd onChurn = PomeloCrowd.connect(URI.create(base + "/churn/"), TLS, 500, Duration.ofMinutes(3),
+					sources(2, 10));
+			PomeloCrowd onDoomed = PomeloCrowd.connect(URI.create(base + "/doomed/"), TLS, 500, Duration.ofMinutes(3),
+					sources(3, 10));
 			crowds.add(onStable);
 			crowds.add(onChurn);
 			Thread.sleep(5000);
@@ -121,8 +132,8 @@ public final class SoakRun {
 			onDoomed.close();
 			Thread.sleep(5000);
 			doomed = doomed.restartOnSamePorts();
-			PomeloCrowd reconnected = PomeloCrowd.connect(URI.create(base + "/doomed/"), TLS, 500, Duration.ofMinutes(3),
-					sources(3, 10));
+			PomeloCrowd reconnected = PomeloCrowd.connect(URI.create(base + "/doomed/"), TLS, 500,
+					Duration.ofMinutes(3), sources(3, 10));
 			crowds.add(reconnected);
 			sleepUntil(end);
 			this.stopping.set(true);
@@ -182,13 +193,17 @@ public final class SoakRun {
 		}
 	}
 
-	/** A well-behaved player from an address of its own: a handshake every 250 ms, timed to its 101. */
+	/**
+	 * A well-behaved player from an address of its own: a handshake every 250 ms, timed
+	 * to its 101.
+	 */
 	private void probe(String uri, long end) {
 		while (!this.stopping.get() && System.nanoTime() < end) {
 			long begin = System.nanoTime();
 			try (RawClient client = RawClient.connect(Integer.parseInt(uri.replaceAll(".*:(\\d+)/.*", "$1")), true,
 					"127.0.9.1")) {
-				RawClient.Response response = client.send(RawClient.upgrade("/stable/", "")).response(Duration.ofSeconds(30));
+				RawClient.Response response = client.send(RawClient.upgrade("/stable/", ""))
+					.response(Duration.ofSeconds(30));
 				long took = System.nanoTime() - begin;
 				if (response.status() == 101) {
 					this.probeNanos.add(took);
@@ -214,7 +229,9 @@ public final class SoakRun {
 		while (!this.stopping.get() && System.nanoTime() < to) {
 			while (open.size() < 100) {
 				try {
-					open.add(RawClient.connect(port, true, "127.0.66.1").handshake().send("GET /stable/ HTTP/1.1\r\nHost: x\r\n"));
+					open.add(RawClient.connect(port, true, "127.0.66.1")
+						.handshake()
+						.send("GET /stable/ HTTP/1.1\r\nHost: x\r\n"));
 				}
 				catch (RuntimeException refused) {
 					break;
@@ -243,7 +260,8 @@ public final class SoakRun {
 		while (!this.stopping.get() && System.nanoTime() < to) {
 			String answer;
 			try (RawClient client = RawClient.connect(port, true, "127.0.77.1")) {
-				answer = String.valueOf(client.send(RawClient.upgrade("/stable/", "")).response(Duration.ofSeconds(10)).status());
+				answer = String
+					.valueOf(client.send(RawClient.upgrade("/stable/", "")).response(Duration.ofSeconds(10)).status());
 			}
 			catch (RuntimeException ex) {
 				answer = "closed";
@@ -253,15 +271,19 @@ public final class SoakRun {
 		this.flooding.set(false);
 	}
 
-	/** Sessions, open files, heap after a full GC and Netty's memory, read from the gateway itself. */
+	/**
+	 * Sessions, open files, heap after a full GC and Netty's memory, read from the
+	 * gateway itself.
+	 */
 	private static Map<String, Double> resources(GatewayProcess gateway) throws IOException, InterruptedException {
 		new ProcessBuilder("jcmd", String.valueOf(gateway.pid()), "GC.run").redirectErrorStream(true)
 			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
 			.start()
 			.waitFor(30, TimeUnit.SECONDS);
 		String text = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + gateway.managementPort() + "/actuator/prometheus")).build(),
-					HttpResponse.BodyHandlers.ofString())
+			.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + gateway.managementPort() + "/actuator/prometheus"))
+				.build(), HttpResponse.BodyHandlers.ofString())
 			.body();
 		Map<String, Double> values = new LinkedHashMap<>();
 		values.put("sessions", sum(text, "pomelo_gateway_connections_active\\{[^}]*\\}"));

@@ -32,9 +32,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two gateways, A and B, in this JVM share one real Redis (Debian's redis-server, started here) and one
- * echo backend. Changes made through A's admin API serve connections on B; a Redis outage leaves both
- * serving what they had and refusing writes; after Redis restarts (empty, no persistence) they converge.
+ * Two gateways, A and B, in this JVM share one real Redis (Debian's redis-server, started
+ * here) and one echo backend. Changes made through A's admin API serve connections on B;
+ * a Redis outage leaves both serving what they had and refusing writes; after Redis
+ * restarts (empty, no persistence) they converge.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedisStoreIntegrationTests {
@@ -80,7 +81,8 @@ class RedisStoreIntegrationTests {
 	@Order(1)
 	void aRouteCreatedOnAServesConnectionsOnBWithinOneSecond() {
 		assertThat(a.admin().post("/admin/routes", route("made-on-a", "/made-on-a/")).status()).isEqualTo(201);
-		await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(10))
+		await().atMost(PROPAGATION)
+			.pollInterval(Duration.ofMillis(10))
 			.until(() -> b.admin().get("/admin/routes/made-on-a").status() == 200);
 		assertEcho(b, "/made-on-a/");
 		assertEcho(a, "/made-on-a/");
@@ -110,10 +112,13 @@ class RedisStoreIntegrationTests {
 	void aStaleIfMatchOnBAfterAChangedTheRouteGets412() {
 		AdminClient.Reply created = a.admin().post("/admin/routes", route("contested", "/contested/"));
 		await().atMost(PROPAGATION).until(() -> b.admin().get("/admin/routes/contested").status() == 200);
-		assertThat(a.admin().put("/admin/routes/contested", created.etag(), route("contested", "/contested-a/")).status())
+		assertThat(
+				a.admin().put("/admin/routes/contested", created.etag(), route("contested", "/contested-a/")).status())
 			.isEqualTo(200);
-		// At once, whether or not B has seen A's change yet: the version is checked against Redis itself.
-		AdminClient.Reply stale = b.admin().put("/admin/routes/contested", created.etag(), route("contested", "/contested-b/"));
+		// At once, whether or not B has seen A's change yet: the version is checked
+		// against Redis itself.
+		AdminClient.Reply stale = b.admin()
+			.put("/admin/routes/contested", created.etag(), route("contested", "/contested-b/"));
 		assertThat(stale.status()).isEqualTo(412);
 		await().atMost(PROPAGATION)
 			.until(() -> b.admin().get("/admin/routes/contested").body().contains("\"prefix\":\"/contested-a/\""));
@@ -136,9 +141,10 @@ class RedisStoreIntegrationTests {
 			assertThatExceptionOfType(StoreConflictException.class)
 				.isThrownBy(() -> two.apply(List.of(new RouteChange.Create(definition("x", "/x3/")))))
 				.satisfies((ex) -> assertThat(ex.kind()).isEqualTo(StoreConflictException.Kind.EXISTS));
-			// A batch is all or nothing: the valid first change is not written when the second fails.
-			assertThatExceptionOfType(StoreConflictException.class).isThrownBy(() -> two.apply(
-					List.of(new RouteChange.Create(definition("y", "/y/")), new RouteChange.Delete("x", 1))));
+			// A batch is all or nothing: the valid first change is not written when the
+			// second fails.
+			assertThatExceptionOfType(StoreConflictException.class).isThrownBy(() -> two
+				.apply(List.of(new RouteChange.Create(definition("y", "/y/")), new RouteChange.Delete("x", 1))));
 			assertThat(two.apply(List.of(new RouteChange.Update(definition("x", "/x2/"), 2))).get("x").version())
 				.isEqualTo(3);
 			await().atMost(PROPAGATION).until(() -> one.load().get("x").version() == 3 && one.load().size() == 1);
@@ -150,7 +156,8 @@ class RedisStoreIntegrationTests {
 				for (int i = 0; i < 40; i++) {
 					RouteStore store = (i % 2 == 0) ? one : two;
 					String id = "c" + i;
-					done.add(writers.submit(() -> store.apply(List.of(new RouteChange.Create(definition(id, "/" + id + "/"))))));
+					done.add(writers
+						.submit(() -> store.apply(List.of(new RouteChange.Create(definition(id, "/" + id + "/"))))));
 				}
 				for (Future<?> future : done) {
 					future.get();
@@ -176,23 +183,28 @@ class RedisStoreIntegrationTests {
 
 			assertEcho(a, "/survivor/");
 			assertEcho(b, "/survivor/");
-			assertThat(a.admin().post("/admin/routes", route("during-outage", "/during-outage/")).status()).isEqualTo(503);
-			assertThat(b.admin().put("/admin/routes/survivor", created.etag(), route("survivor", "/elsewhere/")).status())
+			assertThat(a.admin().post("/admin/routes", route("during-outage", "/during-outage/")).status())
+				.isEqualTo(503);
+			assertThat(
+					b.admin().put("/admin/routes/survivor", created.etag(), route("survivor", "/elsewhere/")).status())
 				.isEqualTo(503);
 			assertThat(a.admin().get("/admin/routes/during-outage").status()).isEqualTo(404);
 			assertThat(b.admin().get("/admin/routes/survivor").body()).contains("\"prefix\":\"/survivor/\"");
 			for (GatewayInstance gateway : List.of(a, b)) {
 				await().atMost(Duration.ofSeconds(5))
-					.until(() -> HttpProbe.get(gateway.management("/actuator/health/store"), null, Map.of()).status() == 503);
-				// Probes see the status and why (the management port is internal); never a password.
+					.until(() -> HttpProbe.get(gateway.management("/actuator/health/store"), null, Map.of())
+						.status() == 503);
+				// Probes see the status and why (the management port is internal); never
+				// a password.
 				assertThat(HttpProbe.get(gateway.management("/actuator/health/store"), null, Map.of()).body())
 					.contains("\"DOWN\"")
 					.contains("unreachableSince")
 					.doesNotContain("password");
 				AdminClient.Reply health = gateway.admin().get("/actuator/health/store");
 				assertThat(health.status()).isEqualTo(503);
-				assertThat(health.body()).contains("\"kind\":\"redis\"", "\"location\":\"redis://127.0.0.1:" + redis.port(),
-						"\"lastSync\"", "\"unreachableSince\"", "\"error\"");
+				assertThat(health.body()).contains("\"kind\":\"redis\"",
+						"\"location\":\"redis://127.0.0.1:" + redis.port(), "\"lastSync\"", "\"unreachableSince\"",
+						"\"error\"");
 				// Serving the last table is the right thing to do, so readiness stays up.
 				assertThat(HttpProbe.get(gateway.management("/actuator/health/readiness"), null, Map.of()).status())
 					.isEqualTo(200);
@@ -205,18 +217,23 @@ class RedisStoreIntegrationTests {
 			long restarted = System.nanoTime();
 			for (GatewayInstance gateway : List.of(a, b)) {
 				await().atMost(Duration.ofSeconds(10))
-					.until(() -> HttpProbe.get(gateway.management("/actuator/health/store"), null, Map.of()).status() == 200);
+					.until(() -> HttpProbe.get(gateway.management("/actuator/health/store"), null, Map.of())
+						.status() == 200);
 			}
-			System.out.printf("Both stores healthy %d ms after Redis restarted%n", (System.nanoTime() - restarted) / 1_000_000);
+			System.out.printf("Both stores healthy %d ms after Redis restarted%n",
+					(System.nanoTime() - restarted) / 1_000_000);
 			AdminClient.Reply after = a.admin().post("/admin/routes", route("after-restart", "/after-restart/"));
 			assertThat(after.status()).isEqualTo(201);
-			await().atMost(Duration.ofSeconds(3)).until(() -> b.admin().get("/admin/routes/after-restart").status() == 200);
+			await().atMost(Duration.ofSeconds(3))
+				.until(() -> b.admin().get("/admin/routes/after-restart").status() == 200);
 			assertEcho(b, "/after-restart/");
-			// Redis came back empty; the replicas refilled it from memory, and the refused write left no trace.
+			// Redis came back empty; the replicas refilled it from memory, and the
+			// refused write left no trace.
 			assertEcho(b, "/survivor/");
 			assertThat(b.admin().get("/admin/routes/survivor").etag()).isEqualTo(created.etag());
 			assertThat(b.admin().get("/admin/routes/during-outage").status()).isEqualTo(404);
-			// Same routes, same versions (live session counts are per replica: the live client is on B).
+			// Same routes, same versions (live session counts are per replica: the live
+			// client is on B).
 			assertThat(withoutSessions(a.admin().get("/admin/routes").body()))
 				.isEqualTo(withoutSessions(b.admin().get("/admin/routes").body()));
 			live.sendText("after the restart");
@@ -247,7 +264,10 @@ class RedisStoreIntegrationTests {
 				null);
 	}
 
-	/** Two bare stores on the test's Redis under their own key, as two replicas would use it. */
+	/**
+	 * Two bare stores on the test's Redis under their own key, as two replicas would use
+	 * it.
+	 */
 	private static final class Stores implements AutoCloseable {
 
 		final LettuceConnectionFactory connections = new LettuceConnectionFactory(

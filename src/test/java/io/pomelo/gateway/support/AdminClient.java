@@ -62,7 +62,8 @@ public final class AdminClient {
 	private Reply send(HttpRequest.Builder request) {
 		try {
 			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			return new Reply(response.statusCode(), response.headers().firstValue("ETag").orElse(null), response.body());
+			return new Reply(response.statusCode(), response.headers().firstValue("ETag").orElse(null),
+					response.body());
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -10,10 +10,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
- * A directory laid out as kubelet lays out a mounted ConfigMap: the data in a timestamped directory,
- * {@code ..data} a symlink to it, and each key a symlink through {@code ..data}. An update writes a new
- * timestamped directory, points {@code ..data_tmp} at it and renames that over {@code ..data} (one atomic
- * step), then removes the old directory, as kubelet's AtomicWriter does.
+ * A directory laid out as kubelet lays out a mounted ConfigMap: the data in a timestamped
+ * directory, {@code ..data} a symlink to it, and each key a symlink through
+ * {@code ..data}. An update writes a new timestamped directory, points {@code ..data_tmp}
+ * at it and renames that over {@code ..data} (one atomic step), then removes the old
+ * directory, as kubelet's AtomicWriter does.
  */
 public final class ConfigMapDirectory {
 
@@ -56,7 +57,8 @@ public final class ConfigMapDirectory {
 			this.current = writeData(content);
 			Path tmp = this.root.resolve("..data_tmp");
 			Files.createSymbolicLink(tmp, this.current.getFileName());
-			Files.move(tmp, this.root.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			Files.move(tmp, this.root.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
+					StandardCopyOption.REPLACE_EXISTING);
 			try (Stream<Path> files = Files.walk(previous)) {
 				for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
 					Files.delete(file);

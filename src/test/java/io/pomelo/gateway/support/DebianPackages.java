@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Installs the Debian packages the integration tests run (redis-server, prometheus, chromium) when their
- * binary is missing, so the test command works on a fresh machine. The tests run as root.
+ * Installs the Debian packages the integration tests run (redis-server, prometheus,
+ * chromium) when their binary is missing, so the test command works on a fresh machine.
+ * The tests run as root.
  */
 public final class DebianPackages {
 
@@ -19,7 +20,8 @@ public final class DebianPackages {
 
 	/**
 	 * Installs the package unless the binary is already there.
-	 * @throws IllegalStateException when apt-get fails or the binary is still missing afterwards
+	 * @throws IllegalStateException when apt-get fails or the binary is still missing
+	 * afterwards
 	 */
 	public static void ensureInstalled(String packageName, Path binary) {
 		synchronized (LOCK) {

@@ -18,15 +18,15 @@ import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.WebsocketServerSpec;
 
 /**
- * A real WebSocket backend on a free loopback port that echoes every frame one for one, records what
- * the gateway sent it, and obeys a few text commands:
+ * A real WebSocket backend on a free loopback port that echoes every frame one for one,
+ * records what the gateway sent it, and obeys a few text commands:
  * <ul>
  * <li>{@code close:<code>:<reason>} sends a close frame with that code and reason;</li>
  * <li>{@code vanish} drops the TCP connection without a close frame;</li>
  * <li>{@code burst:<n>} sends n text frames {@code burst-0 .. burst-(n-1)} in a row.</li>
  * </ul>
- * A handshake on a path starting with {@code /forbidden} is refused with 403.
- * Pings are recorded and answered with a pong carrying the same payload.
+ * A handshake on a path starting with {@code /forbidden} is refused with 403. Pings are
+ * recorded and answered with a pong carrying the same payload.
  */
 public final class EchoBackend implements AutoCloseable {
 
@@ -54,53 +54,50 @@ public final class EchoBackend implements AutoCloseable {
 			spec.protocols(subprotocols);
 		}
 		WebsocketServerSpec built = spec.build();
-		this.server = HttpServer.create()
-			.host("127.0.0.1")
-			.port(0)
-			.doOnConnection((connection) -> {
-				this.open.incrementAndGet();
-				connection.channel().closeFuture().addListener((f) -> this.open.decrementAndGet());
-			})
-			.handle((request, response) -> {
-				if (request.uri().startsWith("/forbidden")) {
-					return response.status(403).sendString(Mono.just("no entry"));
-				}
-				this.handshakes.add(new Handshake(request.uri(), request.requestHeaders()
-					.entries()
-					.stream()
-					.collect(Collectors.toMap((e) -> e.getKey().toLowerCase(), Map.Entry::getValue, (a, b) -> a + "," + b))));
-				return response.sendWebsocket((in, out) -> {
-					in.receiveCloseStatus()
-						.subscribe((status) -> this.closes.add(new WsTestClient.Close(status.code(), status.reasonText())),
-								(error) -> this.closes.add(new WsTestClient.Close(-1, error.toString())),
-								() -> this.closes.add(new WsTestClient.Close(-1, "no close frame")));
-					Flux<WebSocketFrame> replies = in.receiveFrames().concatMap((frame) -> {
-						if (frame instanceof PingWebSocketFrame) {
-							this.pings.incrementAndGet();
-							return Mono.just(new PongWebSocketFrame(frame.content().retain()));
+		this.server = HttpServer.create().host("127.0.0.1").port(0).doOnConnection((connection) -> {
+			this.open.incrementAndGet();
+			connection.channel().closeFuture().addListener((f) -> this.open.decrementAndGet());
+		}).handle((request, response) -> {
+			if (request.uri().startsWith("/forbidden")) {
+				return response.status(403).sendString(Mono.just("no entry"));
+			}
+			this.handshakes.add(new Handshake(request.uri(),
+					request.requestHeaders()
+						.entries()
+						.stream()
+						.collect(Collectors.toMap((e) -> e.getKey().toLowerCase(), Map.Entry::getValue,
+								(a, b) -> a + "," + b))));
+			return response.sendWebsocket((in, out) -> {
+				in.receiveCloseStatus()
+					.subscribe((status) -> this.closes.add(new WsTestClient.Close(status.code(), status.reasonText())),
+							(error) -> this.closes.add(new WsTestClient.Close(-1, error.toString())),
+							() -> this.closes.add(new WsTestClient.Close(-1, "no close frame")));
+				Flux<WebSocketFrame> replies = in.receiveFrames().concatMap((frame) -> {
+					if (frame instanceof PingWebSocketFrame) {
+						this.pings.incrementAndGet();
+						return Mono.just(new PongWebSocketFrame(frame.content().retain()));
+					}
+					if (frame instanceof TextWebSocketFrame text && frame.isFinalFragment()) {
+						String command = text.text();
+						if (command.startsWith("close:")) {
+							String[] parts = command.split(":", 3);
+							out.sendClose(Integer.parseInt(parts[1]), parts[2]).subscribe();
+							return Mono.empty();
 						}
-						if (frame instanceof TextWebSocketFrame text && frame.isFinalFragment()) {
-							String command = text.text();
-							if (command.startsWith("close:")) {
-								String[] parts = command.split(":", 3);
-								out.sendClose(Integer.parseInt(parts[1]), parts[2]).subscribe();
-								return Mono.empty();
-							}
-							if (command.equals("vanish")) {
-								in.withConnection((connection) -> connection.channel().close());
-								return Mono.empty();
-							}
-							if (command.startsWith("burst:")) {
-								int n = Integer.parseInt(command.substring(6));
-								return Flux.range(0, n).map((i) -> new TextWebSocketFrame("burst-" + i));
-							}
+						if (command.equals("vanish")) {
+							in.withConnection((connection) -> connection.channel().close());
+							return Mono.empty();
 						}
-						return Mono.just(frame.retain());
-					});
-					return out.sendObject(replies).then();
-				}, built);
-			})
-			.bindNow(Duration.ofSeconds(10));
+						if (command.startsWith("burst:")) {
+							int n = Integer.parseInt(command.substring(6));
+							return Flux.range(0, n).map((i) -> new TextWebSocketFrame("burst-" + i));
+						}
+					}
+					return Mono.just(frame.retain());
+				});
+				return out.sendObject(replies).then();
+			}, built);
+		}).bindNow(Duration.ofSeconds(10));
 	}
 
 	/** Starts an echo backend. */
@@ -108,7 +105,9 @@ public final class EchoBackend implements AutoCloseable {
 		return new EchoBackend(null);
 	}
 
-	/** Starts an echo backend that supports these subprotocols, in order of preference. */
+	/**
+	 * Starts an echo backend that supports these subprotocols, in order of preference.
+	 */
 	public static EchoBackend start(String subprotocols) {
 		return new EchoBackend(subprotocols);
 	}

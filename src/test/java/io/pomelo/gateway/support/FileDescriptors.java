@@ -5,9 +5,9 @@ import java.lang.management.ManagementFactory;
 import com.sun.management.UnixOperatingSystemMXBean;
 
 /**
- * The open-file budget of this JVM. A test that opens thousands of sockets in one process (client,
- * gateway and sometimes backend ends) sizes its crowd by this, so that it tests the gateway and not the
- * machine's {@code ulimit -n}, and says so when it had to shrink.
+ * The open-file budget of this JVM. A test that opens thousands of sockets in one process
+ * (client, gateway and sometimes backend ends) sizes its crowd by this, so that it tests
+ * the gateway and not the machine's {@code ulimit -n}, and says so when it had to shrink.
  */
 public final class FileDescriptors {
 
@@ -26,14 +26,15 @@ public final class FileDescriptors {
 	}
 
 	/**
-	 * How many of {@code wanted} sessions fit now, each holding {@code perSession} descriptors in this
-	 * JVM, and at most {@code gatewayLimit}.
+	 * How many of {@code wanted} sessions fit now, each holding {@code perSession}
+	 * descriptors in this JVM, and at most {@code gatewayLimit}.
 	 */
 	public static int sessionsThatFit(int wanted, int perSession, long gatewayLimit) {
 		long free = limit() - open() - HEADROOM;
 		int fit = (int) Math.max(0, Math.min(Math.min(wanted, gatewayLimit), free / perSession));
 		if (fit < wanted) {
-			System.out.printf("%,d of %,d sessions fit: %s, %d descriptors each%n", fit, wanted, describe(), perSession);
+			System.out.printf("%,d of %,d sessions fit: %s, %d descriptors each%n", fit, wanted, describe(),
+					perSession);
 		}
 		return fit;
 	}

@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A WebSocket backend whose every byte after its 101 is the test's: it sends what the test gives it
- * and records everything it receives until the gateway closes the socket.
+ * A WebSocket backend whose every byte after its 101 is the test's: it sends what the
+ * test gives it and records everything it receives until the gateway closes the socket.
  */
 public final class FuzzBackend implements AutoCloseable {
 
@@ -97,7 +97,8 @@ public final class FuzzBackend implements AutoCloseable {
 			String key = key(head);
 			OutputStream out = socket.getOutputStream();
 			out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-					+ "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+					+ "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 			out.flush();
 			byte[] toSend = script.toSend();
 			Thread writer = new Thread(() -> {
@@ -140,8 +141,7 @@ public final class FuzzBackend implements AutoCloseable {
 	}
 
 	private static String key(String head) throws IOException {
-		return head
-			.lines()
+		return head.lines()
 			.filter((line) -> line.toLowerCase().startsWith("sec-websocket-key:"))
 			.findFirst()
 			.map((line) -> line.substring(line.indexOf(':') + 1).trim())

@@ -11,12 +11,16 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import io.pomelo.gateway.PomeloGatewayApplication;
 
 /**
- * A whole gateway in this JVM, as its own Spring application context, on free data and management ports,
- * with the product's application.yml and an {@code admin} user; several can share one route store.
+ * A whole gateway in this JVM, as its own Spring application context, on free data and
+ * management ports, with the product's application.yml and an {@code admin} user; several
+ * can share one route store.
  */
 public final class GatewayInstance implements AutoCloseable {
 
-	/** The admin user's password; its BCrypt hash is made at run time, so no hash is checked in. */
+	/**
+	 * The admin user's password; its BCrypt hash is made at run time, so no hash is
+	 * checked in.
+	 */
 	public static final String PASSWORD = "test-" + Long.toHexString(System.nanoTime());
 
 	private static final String HASH = new BCryptPasswordEncoder(4).encode(PASSWORD);
@@ -31,7 +35,8 @@ public final class GatewayInstance implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a gateway with these extra properties ({@code name=value}), which win over application.yml.
+	 * Starts a gateway with these extra properties ({@code name=value}), which win over
+	 * application.yml.
 	 */
 	public static GatewayInstance start(String... properties) {
 		List<String> args = new ArrayList<>(List.of("--spring.config.location=classpath:/application.yml",
@@ -41,8 +46,10 @@ public final class GatewayInstance implements AutoCloseable {
 		for (String property : properties) {
 			args.add("--" + property);
 		}
-		// Command-line arguments, not builder properties: those are defaults that application.yml overrides.
-		return new GatewayInstance(new SpringApplicationBuilder(PomeloGatewayApplication.class).run(args.toArray(String[]::new)));
+		// Command-line arguments, not builder properties: those are defaults that
+		// application.yml overrides.
+		return new GatewayInstance(
+				new SpringApplicationBuilder(PomeloGatewayApplication.class).run(args.toArray(String[]::new)));
 	}
 
 	public ConfigurableApplicationContext context() {

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The packaged jar of this build (failsafe runs after the package phase) as a process of its own, the
- * way an operator runs it: for what only a real process shows, such as SIGTERM and the exit code.
+ * The packaged jar of this build (failsafe runs after the package phase) as a process of
+ * its own, the way an operator runs it: for what only a real process shows, such as
+ * SIGTERM and the exit code.
  */
 public final class GatewayProcess implements AutoCloseable {
 
@@ -36,24 +37,30 @@ public final class GatewayProcess implements AutoCloseable {
 	}
 
 	/**
-	 * Starts the jar with the product's application.yml and these extra properties ({@code name=value}),
-	 * and waits until its readiness probe is UP.
+	 * Starts the jar with the product's application.yml and these extra properties
+	 * ({@code name=value}), and waits until its readiness probe is UP.
 	 */
 	public static GatewayProcess start(String... properties) {
 		List<Integer> ports = PomeloServer.freePorts(2);
 		try {
 			Path log = Files.createTempFile("gateway-process-", ".log");
-			List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-					"-Xmx512m", "-jar", packagedJar().toString(),
-					"--server.port=" + ports.get(0), "--management.server.port=" + ports.get(1)));
-			if (java.util.Arrays.stream(properties).noneMatch((property) -> property.startsWith("pomelo.gateway.store."))) {
-				// Not the working directory's data/routes.json, which the next test would find.
-				command.add("--pomelo.gateway.store.file=" + Files.createTempDirectory("gateway-process-").resolve("routes.json"));
+			List<String> command = new ArrayList<>(
+					List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar",
+							packagedJar().toString(), "--server.port=" + ports.get(0),
+							"--management.server.port=" + ports.get(1)));
+			if (java.util.Arrays.stream(properties)
+				.noneMatch((property) -> property.startsWith("pomelo.gateway.store."))) {
+				// Not the working directory's data/routes.json, which the next test would
+				// find.
+				command.add("--pomelo.gateway.store.file="
+						+ Files.createTempDirectory("gateway-process-").resolve("routes.json"));
 			}
 			for (String property : properties) {
 				command.add("--" + property);
 			}
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+			Process process = new ProcessBuilder(command).redirectErrorStream(true)
+				.redirectOutput(log.toFile())
+				.start();
 			GatewayProcess gateway = new GatewayProcess(process, ports.get(0), ports.get(1), log);
 			gateway.awaitReady(Duration.ofSeconds(60));
 			return gateway;
@@ -81,13 +88,19 @@ public final class GatewayProcess implements AutoCloseable {
 	}
 
 	private void awaitReady(Duration timeout) {
-		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
-		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort
-				+ "/actuator/health/readiness")).timeout(Duration.ofSeconds(2)).build();
+		HttpClient http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(2))
+			.build();
+		HttpRequest request = HttpRequest
+			.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/health/readiness"))
+			.timeout(Duration.ofSeconds(2))
+			.build();
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
-				throw new IllegalStateException("the gateway exited with " + this.process.exitValue() + ":\n" + output());
+				throw new IllegalStateException(
+						"the gateway exited with " + this.process.exitValue() + ":\n" + output());
 			}
 			try {
 				if (http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {

@@ -10,8 +10,8 @@ import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * Sends one raw HTTP GET, optionally as a WebSocket upgrade, and reports status, headers and body;
- * for checking what the gateway answers when it refuses an upgrade.
+ * Sends one raw HTTP GET, optionally as a WebSocket upgrade, and reports status, headers
+ * and body; for checking what the gateway answers when it refuses an upgrade.
  */
 public final class HttpProbe {
 

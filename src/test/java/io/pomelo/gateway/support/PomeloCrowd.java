@@ -36,9 +36,10 @@ import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
 
 /**
- * Many Pomelo players at once on a couple of threads, for fault and scale tests: each connects, does
- * the Pomelo handshake and its ack, answers heartbeats, and records how and when its session ended.
- * A thread per player (as {@link PomeloTestClient} has) would not scale to thousands.
+ * Many Pomelo players at once on a couple of threads, for fault and scale tests: each
+ * connects, does the Pomelo handshake and its ack, answers heartbeats, and records how
+ * and when its session ended. A thread per player (as {@link PomeloTestClient} has) would
+ * not scale to thousands.
  */
 public final class PomeloCrowd implements AutoCloseable {
 
@@ -49,7 +50,10 @@ public final class PomeloCrowd implements AutoCloseable {
 
 	private static final byte[] HEARTBEAT = pomeloPackage(3, new byte[0]);
 
-	/** How one session ended: the close code (-1 without a close frame) and when, by {@link System#nanoTime()}. */
+	/**
+	 * How one session ended: the close code (-1 without a close frame) and when, by
+	 * {@link System#nanoTime()}.
+	 */
 	public record Ending(int code, String reason, long atNanos) {
 	}
 
@@ -61,7 +65,8 @@ public final class PomeloCrowd implements AutoCloseable {
 
 	private final AtomicInteger ready = new AtomicInteger();
 
-	// Why players failed before they were ready: an HTTP status, or the exception's class.
+	// Why players failed before they were ready: an HTTP status, or the exception's
+	// class.
 	private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
 	private final URI uri;
@@ -74,7 +79,8 @@ public final class PomeloCrowd implements AutoCloseable {
 	}
 
 	/**
-	 * Connects {@code count} players and waits until every one has finished its Pomelo handshake.
+	 * Connects {@code count} players and waits until every one has finished its Pomelo
+	 * handshake.
 	 * @param ssl the client TLS context for wss://, or {@code null}
 	 */
 	public static PomeloCrowd connect(URI uri, SslContext ssl, int count, Duration timeout) {
@@ -82,8 +88,9 @@ public final class PomeloCrowd implements AutoCloseable {
 	}
 
 	/**
-	 * Connects {@code count} players from these loopback source addresses in turn (all from the default
-	 * address when the list is empty), as players behind many NATs would come.
+	 * Connects {@code count} players from these loopback source addresses in turn (all
+	 * from the default address when the list is empty), as players behind many NATs would
+	 * come.
 	 */
 	public static PomeloCrowd connect(URI uri, SslContext ssl, int count, Duration timeout, List<String> sources) {
 		PomeloCrowd crowd = new PomeloCrowd(uri, ssl);
@@ -103,11 +110,12 @@ public final class PomeloCrowd implements AutoCloseable {
 				}, window::release);
 			}
 			if (!all.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-				// The players that did get in must not outlive the failure into the next test.
+				// The players that did get in must not outlive the failure into the next
+				// test.
 				crowd.close();
 				throw new IllegalStateException(crowd.ready.get() + " of " + count + " players ready within " + timeout
-						+ "; failures before ready: " + crowd.failures + "; endings so far: " + crowd.endingCodes() + "; "
-						+ FileDescriptors.describe());
+						+ "; failures before ready: " + crowd.failures + "; endings so far: " + crowd.endingCodes()
+						+ "; " + FileDescriptors.describe());
 			}
 		}
 		catch (InterruptedException ex) {
@@ -119,27 +127,32 @@ public final class PomeloCrowd implements AutoCloseable {
 
 	private void open(String source, Runnable onReady, Runnable onFailure) {
 		int port = (this.uri.getPort() > 0) ? this.uri.getPort() : ("wss".equals(this.uri.getScheme()) ? 443 : 80);
-		Bootstrap bootstrap = new Bootstrap().group(this.group).channel(NioSocketChannel.class).handler(new ChannelInitializer<SocketChannel>() {
-			@Override
-			protected void initChannel(SocketChannel channel) {
-				if (PomeloCrowd.this.ssl != null) {
-					channel.pipeline().addLast(PomeloCrowd.this.ssl.newHandler(channel.alloc(), PomeloCrowd.this.uri.getHost(), port));
+		Bootstrap bootstrap = new Bootstrap().group(this.group)
+			.channel(NioSocketChannel.class)
+			.handler(new ChannelInitializer<SocketChannel>() {
+				@Override
+				protected void initChannel(SocketChannel channel) {
+					if (PomeloCrowd.this.ssl != null) {
+						channel.pipeline()
+							.addLast(PomeloCrowd.this.ssl.newHandler(channel.alloc(), PomeloCrowd.this.uri.getHost(),
+									port));
+					}
+					WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
+						.webSocketUri(PomeloCrowd.this.uri)
+						.version(WebSocketVersion.V13)
+						.customHeaders(new DefaultHttpHeaders())
+						.handleCloseFrames(false)
+						.dropPongFrames(true)
+						.handshakeTimeoutMillis(30_000)
+						.build();
+					channel.pipeline()
+						.addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
+								new WebSocketClientProtocolHandler(config), new Player(onReady, onFailure));
 				}
-				WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
-					.webSocketUri(PomeloCrowd.this.uri)
-					.version(WebSocketVersion.V13)
-					.customHeaders(new DefaultHttpHeaders())
-					.handleCloseFrames(false)
-					.dropPongFrames(true)
-					.handshakeTimeoutMillis(30_000)
-					.build();
-				channel.pipeline()
-					.addLast(new HttpClientCodec(), new HttpObjectAggregator(65536), new WebSocketClientProtocolHandler(config),
-							new Player(onReady, onFailure));
-			}
-		});
+			});
 		io.netty.channel.ChannelFuture connect = (source != null)
-				? bootstrap.connect(new java.net.InetSocketAddress(this.uri.getHost(), port), new java.net.InetSocketAddress(source, 0))
+				? bootstrap.connect(new java.net.InetSocketAddress(this.uri.getHost(), port),
+						new java.net.InetSocketAddress(source, 0))
 				: bootstrap.connect(this.uri.getHost(), port);
 		connect.addListener((f) -> {
 			if (!f.isSuccess()) {
@@ -150,7 +163,8 @@ public final class PomeloCrowd implements AutoCloseable {
 		synchronized (this.channels) {
 			this.channels.add(channel);
 		}
-		channel.closeFuture().addListener((f) -> this.endings.putIfAbsent(channel, new Ending(-1, "no close frame", System.nanoTime())));
+		channel.closeFuture()
+			.addListener((f) -> this.endings.putIfAbsent(channel, new Ending(-1, "no close frame", System.nanoTime())));
 	}
 
 	/** Players whose Pomelo handshake finished. */
@@ -190,7 +204,10 @@ public final class PomeloCrowd implements AutoCloseable {
 		return out;
 	}
 
-	/** One player: Pomelo handshake after the 101, ack after the server's answer, heartbeats answered. */
+	/**
+	 * One player: Pomelo handshake after the 101, ack after the server's answer,
+	 * heartbeats answered.
+	 */
 	private final class Player extends SimpleChannelInboundHandler<WebSocketFrame> {
 
 		private final Runnable onReady;
@@ -208,7 +225,8 @@ public final class PomeloCrowd implements AutoCloseable {
 		public void channelInactive(ChannelHandlerContext ctx) {
 			if (!this.isReady) {
 				this.isReady = true;
-				PomeloCrowd.this.failures.computeIfAbsent("closed before ready", (k) -> new AtomicInteger()).incrementAndGet();
+				PomeloCrowd.this.failures.computeIfAbsent("closed before ready", (k) -> new AtomicInteger())
+					.incrementAndGet();
 				this.onFailure.run();
 			}
 			ctx.fireChannelInactive();
@@ -252,8 +270,10 @@ public final class PomeloCrowd implements AutoCloseable {
 		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 			if (!this.isReady) {
 				String why = (cause instanceof io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException refused
-						&& refused.response() != null) ? "HTTP " + refused.response().status().code()
-								+ " " + refused.response().headers().get("X-Pomelo-Gateway-Error") : cause.getClass().getSimpleName();
+						&& refused.response() != null)
+								? "HTTP " + refused.response().status().code() + " "
+										+ refused.response().headers().get("X-Pomelo-Gateway-Error")
+								: cause.getClass().getSimpleName();
 				PomeloCrowd.this.failures.computeIfAbsent(why, (k) -> new AtomicInteger()).incrementAndGet();
 			}
 			ctx.close();

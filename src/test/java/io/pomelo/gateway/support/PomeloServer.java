@@ -19,13 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A real Pomelo 2.2.7 server (the app in {@code pomelo-app/}) on free loopback ports, run by the local
- * Node.js. It installs the app's npm packages on first use, starts the master in its own process group
- * with {@code setsid}, waits for {@code POMELO READY}, and on close kills the whole group, since a
- * SIGTERM to the master alone leaves the gate and connectors running.
+ * A real Pomelo 2.2.7 server (the app in {@code pomelo-app/}) on free loopback ports, run
+ * by the local Node.js. It installs the app's npm packages on first use, starts the
+ * master in its own process group with {@code setsid}, waits for {@code POMELO READY},
+ * and on close kills the whole group, since a SIGTERM to the master alone leaves the gate
+ * and connectors running.
  * <p>
- * This machine kind has no Docker engine, so there is no container path for Pomelo: no image of this
- * app exists, and Node.js is always present where the tests run.
+ * This machine kind has no Docker engine, so there is no container path for Pomelo: no
+ * image of this app exists, and Node.js is always present where the tests run.
  */
 public final class PomeloServer implements AutoCloseable {
 
@@ -59,10 +60,13 @@ public final class PomeloServer implements AutoCloseable {
 	}
 
 	/** Options for a server. */
-	public record Options(int connectors, int heartbeatSeconds, boolean useDict, boolean useProtobuf,
-			String adminUser, String adminPassword, boolean gatewayModule) {
+	public record Options(int connectors, int heartbeatSeconds, boolean useDict, boolean useProtobuf, String adminUser,
+			String adminPassword, boolean gatewayModule) {
 
-		/** One connector, heartbeat 10 s, no dictionary, no protobuf, no console user, no gateway module. */
+		/**
+		 * One connector, heartbeat 10 s, no dictionary, no protobuf, no console user, no
+		 * gateway module.
+		 */
 		public static Options defaults() {
 			return new Options(1, 10, false, false, null, null, false);
 		}
@@ -105,8 +109,8 @@ public final class PomeloServer implements AutoCloseable {
 	}
 
 	/**
-	 * Starts a new server on the ports this one used, as a Pomelo restarted after a crash would be. Call it
-	 * once this one is closed.
+	 * Starts a new server on the ports this one used, as a Pomelo restarted after a crash
+	 * would be. Call it once this one is closed.
 	 */
 	public PomeloServer restartOnSamePorts() {
 		return start(this.options, this.masterPort, this.gatePort, this.connectorPorts, this.rpcBase);
@@ -122,7 +126,8 @@ public final class PomeloServer implements AutoCloseable {
 			Map<String, String> env = builder.environment();
 			env.put("POMELO_MASTER_PORT", String.valueOf(master));
 			env.put("POMELO_GATE_PORT", String.valueOf(gate));
-			env.put("POMELO_CONNECTOR_PORTS", connectors.stream().map(String::valueOf).collect(Collectors.joining(",")));
+			env.put("POMELO_CONNECTOR_PORTS",
+					connectors.stream().map(String::valueOf).collect(Collectors.joining(",")));
 			env.put("POMELO_RPC_BASE_PORT", String.valueOf(rpcBase));
 			env.put("POMELO_HEARTBEAT", String.valueOf(options.heartbeatSeconds()));
 			env.put("POMELO_USE_DICT", String.valueOf(options.useDict()));
@@ -133,7 +138,8 @@ public final class PomeloServer implements AutoCloseable {
 			}
 			env.put("POMELO_GATEWAY_MODULE", String.valueOf(options.gatewayModule()));
 			Process process = builder.start();
-			PomeloServer server = new PomeloServer(process, options, master, gate, List.copyOf(connectors), rpcBase, log);
+			PomeloServer server = new PomeloServer(process, options, master, gate, List.copyOf(connectors), rpcBase,
+					log);
 			if (!server.awaitReady(Duration.ofSeconds(60))) {
 				String output = Files.readString(log);
 				server.close();
@@ -254,14 +260,16 @@ public final class PomeloServer implements AutoCloseable {
 	}
 
 	/**
-	 * Kills the whole process group with SIGKILL: every server vanishes at once, as in a crash, and
-	 * their sockets close without WebSocket close frames.
+	 * Kills the whole process group with SIGKILL: every server vanishes at once, as in a
+	 * crash, and their sockets close without WebSocket close frames.
 	 */
 	@Override
 	public void close() {
 		if (this.process.isAlive()) {
 			try {
-				new ProcessBuilder("kill", "-KILL", "--", "-" + this.process.pid()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+				new ProcessBuilder("kill", "-KILL", "--", "-" + this.process.pid()).inheritIO()
+					.start()
+					.waitFor(10, TimeUnit.SECONDS);
 				this.process.waitFor(10, TimeUnit.SECONDS);
 			}
 			catch (IOException ex) {

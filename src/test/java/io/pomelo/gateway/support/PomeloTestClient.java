@@ -26,10 +26,11 @@ import io.pomelo.gateway.pomelo.PomeloMessage;
 import io.pomelo.gateway.pomelo.PomeloPackage;
 
 /**
- * A Pomelo client for tests, built on the gateway's own codec: it handshakes, acknowledges, answers
- * heartbeats the way pomelo-jsclient does (one heartbeat per interval after each one received),
- * matches responses to requests by id, and collects pushes and kicks. Each package goes in a frame of
- * its own, as a real Pomelo server requires.
+ * A Pomelo client for tests, built on the gateway's own codec: it handshakes,
+ * acknowledges, answers heartbeats the way pomelo-jsclient does (one heartbeat per
+ * interval after each one received), matches responses to requests by id, and collects
+ * pushes and kicks. Each package goes in a frame of its own, as a real Pomelo server
+ * requires.
  */
 public final class PomeloTestClient implements AutoCloseable {
 
@@ -164,7 +165,8 @@ public final class PomeloTestClient implements AutoCloseable {
 		long id = this.ids.incrementAndGet();
 		CompletableFuture<PomeloMessage> future = new CompletableFuture<>();
 		this.pending.put(id, future);
-		send(new PomeloPackage(PackageType.DATA, PomeloMessage.request(id, route, JSON.writeValueAsBytes(body)).encode()));
+		send(new PomeloPackage(PackageType.DATA,
+				PomeloMessage.request(id, route, JSON.writeValueAsBytes(body)).encode()));
 		return JSON.readTree(await(future, timeout, "response to " + route).bodyText());
 	}
 

@@ -21,15 +21,15 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A real Prometheus (Debian's {@code prometheus} package, 2.42) scraping the gateway's management port
- * every second, on a free loopback port with its storage in a temporary folder. The package is
- * installed with apt on first use when {@code /usr/bin/prometheus} is missing; whatever service the
- * package itself starts is left alone, because this fixture runs a process of its own.
+ * A real Prometheus (Debian's {@code prometheus} package, 2.42) scraping the gateway's
+ * management port every second, on a free loopback port with its storage in a temporary
+ * folder. The package is installed with apt on first use when {@code /usr/bin/prometheus}
+ * is missing; whatever service the package itself starts is left alone, because this
+ * fixture runs a process of its own.
  */
 public final class PrometheusServer implements AutoCloseable {
 
 	private static final Path BINARY = Path.of("/usr/bin/prometheus");
-
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -51,8 +51,9 @@ public final class PrometheusServer implements AutoCloseable {
 	}
 
 	/**
-	 * Starts Prometheus scraping {@code http://127.0.0.1:<managementPort>/actuator/prometheus} every
-	 * second, and waits until it is ready.
+	 * Starts Prometheus scraping
+	 * {@code http://127.0.0.1:<managementPort>/actuator/prometheus} every second, and
+	 * waits until it is ready.
 	 */
 	public static PrometheusServer start(int managementPort) {
 		ensureInstalled();
@@ -121,12 +122,13 @@ public final class PrometheusServer implements AutoCloseable {
 
 	/**
 	 * Runs an instant query.
-	 * @return the value of the single result, 0 when there is no result (an absent counter has counted
-	 * nothing yet)
+	 * @return the value of the single result, 0 when there is no result (an absent
+	 * counter has counted nothing yet)
 	 * @throws IllegalStateException when the query fails or returns several series
 	 */
 	public double value(String promql) {
-		JsonNode result = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).path("result");
+		JsonNode result = get("/api/v1/query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8))
+			.path("result");
 		if (result.isEmpty()) {
 			return 0;
 		}
@@ -148,7 +150,9 @@ public final class PrometheusServer implements AutoCloseable {
 		return value("up{job=\"pomelo-gateway\"}") == 1;
 	}
 
-	/** Prometheus's view of its scrape targets, with the last error; for failure messages. */
+	/**
+	 * Prometheus's view of its scrape targets, with the last error; for failure messages.
+	 */
 	public String targets() {
 		return get("/api/v1/targets").toString();
 	}
@@ -160,7 +164,8 @@ public final class PrometheusServer implements AutoCloseable {
 					HttpResponse.BodyHandlers.ofString());
 			JsonNode body = JSON.readTree(response.body());
 			if (response.statusCode() != 200 || !"success".equals(body.path("status").asString())) {
-				throw new IllegalStateException(pathAndQuery + " failed: " + response.statusCode() + " " + response.body());
+				throw new IllegalStateException(
+						pathAndQuery + " failed: " + response.statusCode() + " " + response.body());
 			}
 			return body.path("data");
 		}

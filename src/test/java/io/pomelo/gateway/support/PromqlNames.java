@@ -6,8 +6,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The metric names a PromQL expression reads: what is left once label matchers, ranges, strings,
- * grouping clauses, functions and keywords are taken away.
+ * The metric names a PromQL expression reads: what is left once label matchers, ranges,
+ * strings, grouping clauses, functions and keywords are taken away.
  */
 public final class PromqlNames {
 
@@ -20,8 +20,8 @@ public final class PromqlNames {
 
 	private static final Pattern IDENTIFIER = Pattern.compile("\\$?[a-zA-Z_:][a-zA-Z0-9_:]*");
 
-	private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left",
-			"group_right", "bool", "offset", "and", "or", "unless", "inf", "nan");
+	private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
+			"bool", "offset", "and", "or", "unless", "inf", "nan");
 
 	private PromqlNames() {
 	}

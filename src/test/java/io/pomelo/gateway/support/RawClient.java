@@ -21,9 +21,9 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * A client that writes exactly the bytes a test gives it, over plain TCP or TLS, from any loopback
- * source address: for malformed upgrades, slow senders, PROXY protocol headers and clients that leave
- * in the middle of a request.
+ * A client that writes exactly the bytes a test gives it, over plain TCP or TLS, from any
+ * loopback source address: for malformed upgrades, slow senders, PROXY protocol headers
+ * and clients that leave in the middle of a request.
  */
 public final class RawClient implements AutoCloseable {
 
@@ -52,16 +52,16 @@ public final class RawClient implements AutoCloseable {
 	}
 
 	/**
-	 * Connects from a given loopback source address, such as 127.0.0.7, so that one test can be many
-	 * clients as the per-address limits see them.
+	 * Connects from a given loopback source address, such as 127.0.0.7, so that one test
+	 * can be many clients as the per-address limits see them.
 	 */
 	public static RawClient connect(int port, boolean tls, String sourceAddress) {
 		return connect(port, tls, sourceAddress, new byte[0]);
 	}
 
 	/**
-	 * Connects and writes a preamble on the TCP connection before anything else, TLS included: a
-	 * PROXY protocol header, as a load balancer sends it.
+	 * Connects and writes a preamble on the TCP connection before anything else, TLS
+	 * included: a PROXY protocol header, as a load balancer sends it.
 	 */
 	public static RawClient connect(int port, boolean tls, String sourceAddress, byte[] preamble) {
 		try {
@@ -149,8 +149,8 @@ public final class RawClient implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the server closes the connection within the timeout: reads and discards until end of
-	 * stream (true), a reset (true) or the timeout (false).
+	 * Whether the server closes the connection within the timeout: reads and discards
+	 * until end of stream (true), a reset (true) or the timeout (false).
 	 */
 	public boolean closedWithin(Duration timeout) {
 		try {
@@ -197,10 +197,14 @@ public final class RawClient implements AutoCloseable {
 	public record Response(int status, Map<String, String> headers, String body) {
 	}
 
-	/** The opening handshake of a valid upgrade to a path, with extra header lines (each ending in CRLF). */
+	/**
+	 * The opening handshake of a valid upgrade to a path, with extra header lines (each
+	 * ending in CRLF).
+	 */
 	public static String upgrade(String path, String extraHeaders) {
 		return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
+				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders
+				+ "\r\n";
 	}
 
 	private static SSLContext trustingTestCertificate() {

@@ -13,17 +13,17 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Redis (Debian's {@code redis-server}) on a free loopback port, without persistence. It installs
- * the package with apt-get when the binary is missing. {@link #stop()} and {@link #start()} take it down
- * and bring it back on the same port, empty, as a Redis restart without persistence would; {@link #close()}
- * kills it for good.
+ * A real Redis (Debian's {@code redis-server}) on a free loopback port, without
+ * persistence. It installs the package with apt-get when the binary is missing.
+ * {@link #stop()} and {@link #start()} take it down and bring it back on the same port,
+ * empty, as a Redis restart without persistence would; {@link #close()} kills it for
+ * good.
  * <p>
  * This machine kind has no Docker engine, so there is no Testcontainers path.
  */
 public final class RedisServer implements AutoCloseable {
 
 	private static final Path BINARY = Path.of("/usr/bin/redis-server");
-
 
 	private final int port;
 
@@ -83,10 +83,14 @@ public final class RedisServer implements AutoCloseable {
 		}
 		String output = readLog();
 		stop();
-		throw new IllegalStateException("redis-server did not answer on port " + this.port + " within 15 s:\n" + output);
+		throw new IllegalStateException(
+				"redis-server did not answer on port " + this.port + " within 15 s:\n" + output);
 	}
 
-	/** Kills the server (SIGKILL, as in a crash) and waits until it is gone; the port stays reserved for start(). */
+	/**
+	 * Kills the server (SIGKILL, as in a crash) and waits until it is gone; the port
+	 * stays reserved for start().
+	 */
 	public synchronized void stop() {
 		if (this.process == null) {
 			return;

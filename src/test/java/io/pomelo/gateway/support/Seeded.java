@@ -3,9 +3,10 @@ package io.pomelo.gateway.support;
 import java.util.function.Consumer;
 
 /**
- * Property checks with seeded generators: a body runs a number of times, each with a {@link java.util.Random}
- * of its own derived from one seed. The seed is random unless {@code -D<name>.seed} sets it, and a
- * failure names it, so any failing run can be replayed exactly.
+ * Property checks with seeded generators: a body runs a number of times, each with a
+ * {@link java.util.Random} of its own derived from one seed. The seed is random unless
+ * {@code -D<name>.seed} sets it, and a failure names it, so any failing run can be
+ * replayed exactly.
  */
 public final class Seeded {
 

@@ -15,9 +15,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A backend that misbehaves on purpose, on a free loopback port: it accepts TCP and then either never
- * answers the upgrade, or answers a valid 101 and then neither reads nor writes again. It counts what
- * it accepted and sees when the gateway closes each socket.
+ * A backend that misbehaves on purpose, on a free loopback port: it accepts TCP and then
+ * either never answers the upgrade, or answers a valid 101 and then neither reads nor
+ * writes again. It counts what it accepted and sees when the gateway closes each socket.
  */
 public final class StubBackend implements AutoCloseable {
 
@@ -47,7 +47,8 @@ public final class StubBackend implements AutoCloseable {
 	private StubBackend(Behaviour behaviour) throws IOException {
 		this.behaviour = behaviour;
 		this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-		// Small buffers, so that a stalled backend pushes back on the gateway after little data.
+		// Small buffers, so that a stalled backend pushes back on the gateway after
+		// little data.
 		this.server.setReceiveBufferSize(16 * 1024);
 		this.acceptor = new Thread(this::accept, "stub-backend");
 		this.acceptor.setDaemon(true);
@@ -72,7 +73,10 @@ public final class StubBackend implements AutoCloseable {
 		return this.accepted.get();
 	}
 
-	/** Accepted connections that the gateway has since closed (seen as end of stream or a reset). */
+	/**
+	 * Accepted connections that the gateway has since closed (seen as end of stream or a
+	 * reset).
+	 */
 	public int closedByGateway() {
 		return this.closedByGateway.get();
 	}
@@ -105,10 +109,13 @@ public final class StubBackend implements AutoCloseable {
 					.orElseThrow();
 				OutputStream out = socket.getOutputStream();
 				out.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-						+ "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+						+ "Sec-WebSocket-Accept: " + accept(key) + "\r\n\r\n")
+					.getBytes(StandardCharsets.US_ASCII));
 				out.flush();
-				// Stalled: nothing is read any more until the gateway closes the socket, which a
-				// blocked read cannot notice, so wait for the close through a zero-byte probe below.
+				// Stalled: nothing is read any more until the gateway closes the socket,
+				// which a
+				// blocked read cannot notice, so wait for the close through a zero-byte
+				// probe below.
 				while (!socket.isClosed()) {
 					Thread.sleep(100);
 					if (socket.getInputStream().available() < 0) {
@@ -134,7 +141,8 @@ public final class StubBackend implements AutoCloseable {
 		}
 	}
 
-	// A stalled backend does not read, so the only way to see the gateway's close is to try.
+	// A stalled backend does not read, so the only way to see the gateway's close is to
+	// try.
 	private boolean gatewayClosed(Socket socket) {
 		try {
 			socket.getOutputStream().write(new byte[0]);
@@ -164,7 +172,8 @@ public final class StubBackend implements AutoCloseable {
 	private static String accept(String key) {
 		try {
 			MessageDigest sha1 = MessageDigest.getInstance("SHA-1");
-			byte[] digest = sha1.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+			byte[] digest = sha1
+				.digest((key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
 			return Base64.getEncoder().encodeToString(digest);
 		}
 		catch (Exception ex) {

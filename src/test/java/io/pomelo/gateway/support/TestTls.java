@@ -10,8 +10,8 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 
 /**
- * The test certificate (src/test/resources/tls, self-signed for localhost and 127.0.0.1) and a client
- * context that trusts only it.
+ * The test certificate (src/test/resources/tls, self-signed for localhost and 127.0.0.1)
+ * and a client context that trusts only it.
  */
 public final class TestTls {
 

@@ -28,12 +28,16 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 import reactor.netty.resources.ConnectionProvider;
 
 /**
- * A frame-level WebSocket client for tests: it records every frame it receives, exactly as received,
- * and can send any frame, close with any code, or drop the TCP connection without a close frame.
+ * A frame-level WebSocket client for tests: it records every frame it receives, exactly
+ * as received, and can send any frame, close with any code, or drop the TCP connection
+ * without a close frame.
  */
 public final class WsTestClient implements AutoCloseable {
 
-	/** How a connection ended: a close frame's code and reason, or code -1 when it dropped without one. */
+	/**
+	 * How a connection ended: a close frame's code and reason, or code -1 when it dropped
+	 * without one.
+	 */
 	public record Close(int code, String reason) {
 	}
 
@@ -84,7 +88,8 @@ public final class WsTestClient implements AutoCloseable {
 
 	/**
 	 * Opens a connection and waits for the 101.
-	 * @param compress whether to offer permessage-deflate (and use it when the server agrees)
+	 * @param compress whether to offer permessage-deflate (and use it when the server
+	 * agrees)
 	 * @param localAddress the loopback address to connect from, or {@code null} for any
 	 */
 	public static WsTestClient connect(URI uri, SslContext ssl, Map<String, String> headers, String subprotocols,
@@ -213,7 +218,9 @@ public final class WsTestClient implements AutoCloseable {
 		}
 	}
 
-	/** How the connection ended, waiting up to the timeout; fails when it is still open. */
+	/**
+	 * How the connection ended, waiting up to the timeout; fails when it is still open.
+	 */
 	public Close awaitClose(Duration timeout) {
 		try {
 			return this.closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
