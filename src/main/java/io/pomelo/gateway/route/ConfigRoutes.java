@@ -76,12 +76,8 @@ public final class ConfigRoutes {
 	 * Applies the relay defaults to a route's own options.
 	 */
 	public static RouteLimits limits(RouteOptions options, RelayProperties defaults) {
-		return new RouteLimits((options.getStripPrefix() != null) ? options.getStripPrefix() : defaults.isStripPrefix(),
-				(options.getIdleTimeout() != null) ? options.getIdleTimeout() : defaults.getIdleTimeout(),
-				(options.getMaxConnections() != null) ? options.getMaxConnections() : defaults.getMaxConnections(),
-				(int) ((options.getMaxFramePayload() != null) ? options.getMaxFramePayload()
-						: defaults.getMaxFramePayload())
-					.toBytes());
+		return RouteLimits.withDefaults(options.getStripPrefix(), options.getIdleTimeout(), options.getMaxConnections(),
+				(options.getMaxFramePayload() != null) ? options.getMaxFramePayload().toBytes() : null, defaults);
 	}
 
 	private static void checkLimits(RouteOptions options, List<FieldProblem> errors) {

@@ -72,12 +72,8 @@ public final class DynamicRoutes {
 	 * Converts a valid definition, applying the relay defaults to unset options.
 	 */
 	public static GatewayRoute toRoute(DynamicRoute route, RelayProperties defaults, RouteSource source) {
-		RouteLimits limits = new RouteLimits(
-				(route.stripPrefix() != null) ? route.stripPrefix() : defaults.isStripPrefix(),
-				(route.idleTimeout() != null) ? route.idleTimeout() : defaults.getIdleTimeout(),
-				(route.maxConnections() != null) ? route.maxConnections() : defaults.getMaxConnections(),
-				(int) ((route.maxFramePayload() != null) ? route.maxFramePayload()
-						: defaults.getMaxFramePayload().toBytes()));
+		RouteLimits limits = RouteLimits.withDefaults(route.stripPrefix(), route.idleTimeout(), route.maxConnections(),
+				route.maxFramePayload(), defaults);
 		if (route.portAddressed()) {
 			return GatewayRoute.toPorts(route.id(), route.prefix(), source, limits,
 					(route.scheme() != null) ? route.scheme() : "ws", route.host(), PortAllowList.parse(route.ports()));

@@ -2,6 +2,8 @@ package io.pomelo.gateway.route;
 
 import java.time.Duration;
 
+import io.pomelo.gateway.config.RelayProperties;
+
 /**
  * The per-route options the relay enforces, with defaults already applied.
  *
@@ -11,6 +13,18 @@ import java.time.Duration;
  * @param maxFramePayload largest frame payload in bytes
  */
 public record RouteLimits(boolean stripPrefix, Duration idleTimeout, int maxConnections, int maxFramePayload) {
+
+	/**
+	 * A route's own options, each falling back to the relay default when unset: the one
+	 * place where defaults apply, for configured and dynamic routes alike.
+	 */
+	public static RouteLimits withDefaults(Boolean stripPrefix, Duration idleTimeout, Integer maxConnections,
+			Long maxFramePayload, RelayProperties defaults) {
+		return new RouteLimits((stripPrefix != null) ? stripPrefix : defaults.isStripPrefix(),
+				(idleTimeout != null) ? idleTimeout : defaults.getIdleTimeout(),
+				(maxConnections != null) ? maxConnections : defaults.getMaxConnections(),
+				(int) ((maxFramePayload != null) ? maxFramePayload : defaults.getMaxFramePayload().toBytes()));
+	}
 
 	public RouteLimits {
 		if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
