@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 import io.pomelo.gateway.route.DeletePolicy;
-import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.DynamicRoute;
+import io.pomelo.gateway.route.GatewayRoute;
+import io.pomelo.gateway.route.PortAddressedRoute;
+import io.pomelo.gateway.route.TargetRoute;
 
 /**
  * A route as the admin API shows it: its definition with defaults applied, where it came
@@ -31,11 +33,21 @@ public record RouteView(String id, String prefix, List<String> targets, String h
 		String source, long version, int activeSessions) {
 
 	static RouteView of(GatewayRoute route, DynamicRoute definition, long version, int activeSessions) {
-		return new RouteView(route.id(), route.prefix(),
-				route.portAddressed() ? null : route.targets().stream().map(Object::toString).toList(),
-				route.portHost(), route.portScheme(), route.portAddressed() ? route.ports().entries() : null,
-				route.limits().stripPrefix(), route.limits().idleTimeout(), route.limits().maxConnections(),
-				route.limits().maxFramePayload(), (definition != null) ? definition.deletePolicy() : DeletePolicy.KEEP,
+		List<String> targets = null;
+		String host = null;
+		String scheme = null;
+		List<String> ports = null;
+		if (route instanceof TargetRoute fixed) {
+			targets = fixed.targets().stream().map(Object::toString).toList();
+		}
+		else if (route instanceof PortAddressedRoute byPort) {
+			host = byPort.host();
+			scheme = byPort.scheme();
+			ports = byPort.ports().entries();
+		}
+		return new RouteView(route.id(), route.prefix(), targets, host, scheme, ports, route.limits().stripPrefix(),
+				route.limits().idleTimeout(), route.limits().maxConnections(), route.limits().maxFramePayload(),
+				(definition != null) ? definition.deletePolicy() : DeletePolicy.KEEP,
 				route.source().name().toLowerCase(java.util.Locale.ROOT), version, activeSessions);
 	}
 

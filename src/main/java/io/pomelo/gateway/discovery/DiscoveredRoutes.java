@@ -16,6 +16,7 @@ import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteLimits;
 import io.pomelo.gateway.route.RouteSource;
 import io.pomelo.gateway.route.RouteValidator;
+import io.pomelo.gateway.route.TargetRoute;
 
 /**
  * Turns the servers a master reported into routes: one per server (its own prefix, its
@@ -42,8 +43,8 @@ final class DiscoveredRoutes {
 		this.targetPolicy = targetPolicy;
 	}
 
-	/** The routes and what was left out. */
-	record Result(List<GatewayRoute> routes, List<String> problems) {
+	/** The routes, all to fixed targets, and what was left out. */
+	record Result(List<TargetRoute> routes, List<String> problems) {
 	}
 
 	/**
@@ -58,7 +59,7 @@ final class DiscoveredRoutes {
 			takenIds.add(route.id());
 			takenPrefixes.add(route.prefix());
 		}
-		List<GatewayRoute> routes = new ArrayList<>();
+		List<TargetRoute> routes = new ArrayList<>();
 		List<String> problems = new ArrayList<>();
 		Map<String, List<URI>> byType = new TreeMap<>();
 		for (DiscoveredServer server : servers.stream().sorted((a, b) -> a.id().compareTo(b.id())).toList()) {
@@ -79,7 +80,7 @@ final class DiscoveredRoutes {
 		return new Result(routes, problems);
 	}
 
-	private void add(String rawId, String prefix, List<URI> targets, String what, List<GatewayRoute> routes,
+	private void add(String rawId, String prefix, List<URI> targets, String what, List<TargetRoute> routes,
 			List<String> problems, Set<String> takenIds, Set<String> takenPrefixes) {
 		String id = rawId.toLowerCase(Locale.ROOT);
 		List<FieldProblem> errors = RouteValidator.errors();

@@ -29,9 +29,9 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.util.StreamUtils;
 
 import io.pomelo.gateway.config.DiscoveryProperties;
-import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteSource;
 import io.pomelo.gateway.route.RouteTable;
+import io.pomelo.gateway.route.TargetRoute;
 
 /**
  * Follows the frontend servers of one or more Pomelo clusters through their masters'
@@ -78,7 +78,7 @@ public final class PomeloDiscovery implements AutoCloseable {
 	// A poll asked for by an event, not yet run: events in a burst share one poll.
 	private final AtomicBoolean pollQueued = new AtomicBoolean();
 
-	private volatile List<GatewayRoute> published = List.of();
+	private volatile List<TargetRoute> published = List.of();
 
 	private volatile List<String> problems = List.of();
 
@@ -107,7 +107,7 @@ public final class PomeloDiscovery implements AutoCloseable {
 	}
 
 	/** Routes discovery serves now, and servers it left out with why. */
-	List<GatewayRoute> routes() {
+	List<TargetRoute> routes() {
 		return this.published;
 	}
 
@@ -175,11 +175,11 @@ public final class PomeloDiscovery implements AutoCloseable {
 		}
 	}
 
-	private static boolean sameRoutes(List<GatewayRoute> a, List<GatewayRoute> b) {
+	private static boolean sameRoutes(List<TargetRoute> a, List<TargetRoute> b) {
 		return describe(a).equals(describe(b));
 	}
 
-	private static String describe(List<GatewayRoute> routes) {
+	private static String describe(List<TargetRoute> routes) {
 		return routes.stream()
 			.map((route) -> route.id() + " " + route.prefix() + " -> " + route.targets())
 			.toList()

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.pomelo.gateway.route.GatewayRoute;
+import io.pomelo.gateway.route.PortAddressedRoute;
+import io.pomelo.gateway.route.TargetRoute;
 
 /**
  * The host and port pairs a route's handshakes can reach, as far as a health check should
@@ -25,14 +27,20 @@ final class BackendTargets {
 	 * The targets of a route, or an empty list when it has too many ports to probe.
 	 */
 	static List<HostPort> of(GatewayRoute route) {
-		List<HostPort> targets = new ArrayList<>();
-		if (!route.portAddressed()) {
-			for (URI uri : route.targets()) {
-				int port = (uri.getPort() > 0) ? uri.getPort() : ("wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
-				targets.add(new HostPort(uri.getHost(), port));
-			}
-			return targets;
+		if (route instanceof PortAddressedRoute byPort) {
+			return ofPorts(byPort);
 		}
+		List<HostPort> targets = new ArrayList<>();
+		// GatewayRoute is sealed: a route that is not port-addressed has targets.
+		for (URI uri : ((TargetRoute) route).targets()) {
+			int port = (uri.getPort() > 0) ? uri.getPort() : ("wss".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+			targets.add(new HostPort(uri.getHost(), port));
+		}
+		return targets;
+	}
+
+	private static List<HostPort> ofPorts(PortAddressedRoute route) {
+		List<HostPort> targets = new ArrayList<>();
 		for (String entry : route.ports().entries()) {
 			int dash = entry.indexOf('-');
 			int from = Integer.parseInt(((dash < 0) ? entry : entry.substring(0, dash)).trim());
@@ -41,7 +49,7 @@ final class BackendTargets {
 				if (targets.size() == MAX_PORTS_PROBED) {
 					return List.of();
 				}
-				targets.add(new HostPort(route.portHost(), port));
+				targets.add(new HostPort(route.host(), port));
 			}
 		}
 		return targets;

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.pomelo.gateway.route.GatewayRoute;
+import io.pomelo.gateway.route.PortAddressedRoute;
+import io.pomelo.gateway.route.TargetRoute;
 
 /**
  * The difference between the config routes in force and those just read, by id. A route
@@ -50,10 +52,19 @@ record RouteDiff(List<String> added, List<String> changed, List<String> removed,
 	}
 
 	private static boolean sameRoute(GatewayRoute a, GatewayRoute b) {
-		return a.prefix().equals(b.prefix()) && a.limits().equals(b.limits()) && a.targets().equals(b.targets())
-				&& a.portAddressed() == b.portAddressed() && Objects.equals(a.portScheme(), b.portScheme())
-				&& Objects.equals(a.portHost(), b.portHost())
-				&& Objects.equals(String.valueOf(a.ports()), String.valueOf(b.ports()));
+		return a.prefix().equals(b.prefix()) && a.limits().equals(b.limits()) && sameBackends(a, b);
+	}
+
+	private static boolean sameBackends(GatewayRoute a, GatewayRoute b) {
+		if (a instanceof TargetRoute x && b instanceof TargetRoute y) {
+			return x.targets().equals(y.targets());
+		}
+		if (a instanceof PortAddressedRoute x && b instanceof PortAddressedRoute y) {
+			// PortAllowList has no equals; its entries as written stand for it.
+			return Objects.equals(x.scheme(), y.scheme()) && Objects.equals(x.host(), y.host())
+					&& x.ports().toString().equals(y.ports().toString());
+		}
+		return false;
 	}
 
 }

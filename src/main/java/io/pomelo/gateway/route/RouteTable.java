@@ -83,7 +83,7 @@ public class RouteTable {
 	 * @throws IllegalArgumentException when the result would have a duplicate id or
 	 * prefix; the table is then left as it was
 	 */
-	public RouteSnapshot replace(RouteSource source, List<GatewayRoute> routes) {
+	public RouteSnapshot replace(RouteSource source, List<? extends GatewayRoute> routes) {
 		synchronized (this.writeLock) {
 			List<GatewayRoute> before = this.bySource.get(source);
 			this.bySource.put(source, List.copyOf(routes));

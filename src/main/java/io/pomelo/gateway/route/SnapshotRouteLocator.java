@@ -31,8 +31,11 @@ public class SnapshotRouteLocator implements RouteLocator {
 	}
 
 	private static Route toRoute(GatewayRoute route, int order) {
-		URI uri = route.portAddressed() ? URI.create(route.portScheme() + "://" + route.portHost() + ":1")
-				: route.targets().get(0);
+		// Spring Cloud Gateway requires a URI per route; handshakes take theirs from
+		// chooseTarget, so this one only has to be representative. The cast is safe
+		// because GatewayRoute is sealed to these two variants.
+		URI uri = (route instanceof PortAddressedRoute byPort)
+				? URI.create(byPort.scheme() + "://" + byPort.host() + ":1") : ((TargetRoute) route).targets().get(0);
 		return Route.async()
 			.id(route.id())
 			.uri(uri)

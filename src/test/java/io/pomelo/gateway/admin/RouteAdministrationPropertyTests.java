@@ -18,6 +18,7 @@ import io.pomelo.gateway.route.DynamicRoute;
 import io.pomelo.gateway.route.RouteSource;
 import io.pomelo.gateway.route.RouteTable;
 import io.pomelo.gateway.route.RouteLimits;
+import io.pomelo.gateway.route.TargetRoute;
 import io.pomelo.gateway.security.TargetPolicy;
 import io.pomelo.gateway.store.FileRouteStore;
 import io.pomelo.gateway.store.StoredRoute;
@@ -127,8 +128,9 @@ class RouteAdministrationPropertyTests {
 			.stream()
 			.filter((route) -> route.source() == RouteSource.DYNAMIC)
 			.collect(Collectors.toMap(GatewayRoute::id,
-					(route) -> route.prefix() + route.targets().stream().map(Object::toString).toList(), (a, b) -> a,
-					TreeMap::new));
+					(route) -> route.prefix() + ((route instanceof TargetRoute fixed)
+							? fixed.targets().stream().map(Object::toString).toList() : List.of()),
+					(a, b) -> a, TreeMap::new));
 	}
 
 	private static Op op(java.util.Random random) {

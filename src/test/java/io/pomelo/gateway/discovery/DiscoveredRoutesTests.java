@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteLimits;
 import io.pomelo.gateway.route.RouteSource;
+import io.pomelo.gateway.route.TargetRoute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,7 +34,7 @@ class DiscoveredRoutesTests {
 		assertThat(result.routes()).extracting(GatewayRoute::id)
 			.containsExactly("s-connector-server-1", "s-connector-server-2", "s-gate-server-1", "t-connector",
 					"t-gate");
-		GatewayRoute type = result.routes()
+		TargetRoute type = result.routes()
 			.stream()
 			.filter((r) -> r.id().equals("t-connector"))
 			.findFirst()

@@ -34,6 +34,7 @@ import io.pomelo.gateway.route.GatewayRoute;
 import io.pomelo.gateway.route.RouteLimits;
 import io.pomelo.gateway.route.RouteSource;
 import io.pomelo.gateway.route.RouteTable;
+import io.pomelo.gateway.route.TargetRoute;
 import io.pomelo.gateway.support.PomeloServer;
 import io.pomelo.gateway.support.PomeloTestClient;
 import io.pomelo.gateway.support.RawClient;
@@ -157,7 +158,7 @@ class PomeloDiscoveryIntegrationTests {
 		System.out.printf(
 				"connector added with the console: routed after %d ms, first player served after %d ms (polling every 1 s)%n",
 				TimeUnit.NANOSECONDS.toMillis(routed - added), TimeUnit.NANOSECONDS.toMillis(served - added));
-		assertThat(this.table.current().get("t-connector").targets()).hasSize(2);
+		assertThat(((TargetRoute) this.table.current().get("t-connector")).targets()).hasSize(2);
 
 		// 3. Killed: its player gets 1011, its route goes, a new player gets 404.
 		try (second) {
@@ -170,7 +171,7 @@ class PomeloDiscoveryIntegrationTests {
 		}
 		await().atMost(WAIT).until(() -> this.table.current().get("s-connector-server-2") == null);
 		assertThat(upgradeStatus("/s/connector-server-2/")).isEqualTo(404);
-		assertThat(this.table.current().get("t-connector").targets()).hasSize(1);
+		assertThat(((TargetRoute) this.table.current().get("t-connector")).targets()).hasSize(1);
 
 		// 4. The master stops: every route stays, discovery says why it is DOWN.
 		pomelo.close();

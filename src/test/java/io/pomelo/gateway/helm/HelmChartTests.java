@@ -70,7 +70,9 @@ import io.pomelo.gateway.config.PomeloGatewayProperties;
 import io.pomelo.gateway.config.StoreProperties;
 import io.pomelo.gateway.route.ConfigRoutes;
 import io.pomelo.gateway.route.GatewayRoute;
+import io.pomelo.gateway.route.PortAddressedRoute;
 import io.pomelo.gateway.route.RouteLimits;
+import io.pomelo.gateway.route.TargetRoute;
 
 import static io.pomelo.gateway.helm.RenderedChart.CHART;
 import static io.pomelo.gateway.helm.RenderedChart.FULLNAME;
@@ -898,7 +900,7 @@ class HelmChartTests {
 		assertThat(properties.getRelay().getConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
 		assertThat(properties.getRelay().getHandshakeTimeout()).isEqualTo(Duration.ofSeconds(4));
 		List<GatewayRoute> routes = ConfigRoutes.from(properties);
-		GatewayRoute gate = route(routes, "gate");
+		TargetRoute gate = (TargetRoute) route(routes, "gate");
 		assertThat(gate.prefix()).isEqualTo("/gate/");
 		assertThat(gate.targets()).containsExactly(URI.create("ws://pomelo-gate:3014"));
 		// The relay default (idle-timeout 180s from values) applies where the route sets
@@ -906,11 +908,11 @@ class HelmChartTests {
 		assertThat(gate.limits().idleTimeout()).isEqualTo(Duration.ofSeconds(180));
 		assertThat(route(routes, "conn").limits())
 			.isEqualTo(new RouteLimits(false, Duration.ofSeconds(300), 5000, (int) DataSize.ofMegabytes(1).toBytes()));
-		GatewayRoute connectors = route(routes, "connectors");
+		PortAddressedRoute connectors = (PortAddressedRoute) route(routes, "connectors");
 		assertThat(connectors.ports().allows(3014)).isTrue();
 		assertThat(connectors.ports().allows(3055)).isTrue();
 		assertThat(connectors.ports().allows(3060)).isFalse();
-		assertThat(connectors.portHost()).isEqualTo("pomelo-connector");
+		assertThat(connectors.host()).isEqualTo("pomelo-connector");
 	}
 
 	@Test
