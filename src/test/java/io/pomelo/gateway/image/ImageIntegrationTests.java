@@ -88,6 +88,9 @@ class ImageIntegrationTests {
 	static void stop() throws Exception {
 		quietly("podman", "rm", "-f", "-t", "0", CONTAINER);
 		quietly("podman", "volume", "rm", "-f", CONTAINER);
+		// The build stage's image, untagged after each build; the tagged image stays as
+		// the next build's cache.
+		quietly("podman", "image", "prune", "-f");
 		if (pomelo != null) {
 			pomelo.close();
 		}
