@@ -37,6 +37,10 @@ class HelmChartJvmOptionsTests {
 
 	private static final Path DOCKERFILE = Paths.get("Dockerfile");
 
+	private static final Path AOT_ARGUMENTS = Paths.get("docker", "jvm-aot.args");
+
+	private static final Path CDS_ARGUMENTS = Paths.get("docker", "jvm-cds.args");
+
 	@ParameterizedTest
 	@CsvSource(delimiter = '|',
 			textBlock = """
@@ -93,7 +97,11 @@ class HelmChartJvmOptionsTests {
 		// The JVM reads JAVA_TOOL_OPTIONS before its command line; a sizing flag there
 		// would win over both
 		// the image's defaults and the chart's.
-		assertThat(entrypointJvmArguments()).containsExactly("-XX:SharedArchiveFile=/application/application.jsa");
+		assertThat(entrypointArguments()).containsExactly("@/application/jvm.args");
+		for (Path arguments : List.of(AOT_ARGUMENTS, CDS_ARGUMENTS)) {
+			assertThat(Files.readAllLines(arguments)).as(arguments.toString())
+				.noneMatch((line) -> line.matches("-Xm[sx].*|-XX:(Max|Min|Initial)RAM.*|-XX:MaxDirectMemorySize.*"));
+		}
 		Map<String, String> flags = flagsInForce("-XX:MaxRAM=1g -XX:MaxRAMPercentage=70", entrypointJvmArguments());
 		assertThat(flags).containsEntry("MaxRAMPercentage", "70.000000");
 	}
@@ -134,8 +142,27 @@ class HelmChartJvmOptionsTests {
 		return flags;
 	}
 
-	/** The ENTRYPOINT's JVM arguments: between {@code java} and {@code -jar}. */
+	/**
+	 * The ENTRYPOINT's JVM arguments with its argument file read as a JDK 17 image gets
+	 * it ({@code docker/jvm-cds.args}): the JDK 25 one names flags this JDK lacks.
+	 */
 	private static List<String> entrypointJvmArguments() throws IOException {
+		List<String> arguments = new ArrayList<>();
+		for (String argument : entrypointArguments()) {
+			if (argument.equals("@/application/jvm.args")) {
+				arguments.addAll(Files.readAllLines(CDS_ARGUMENTS));
+			}
+			else {
+				arguments.add(argument);
+			}
+		}
+		return arguments;
+	}
+
+	/**
+	 * The ENTRYPOINT's JVM arguments as written: between {@code java} and {@code -jar}.
+	 */
+	private static List<String> entrypointArguments() throws IOException {
 		Matcher matcher = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]$").matcher(joinedDockerfile());
 		assertThat(matcher.find()).isTrue();
 		List<String> arguments = new ArrayList<>();

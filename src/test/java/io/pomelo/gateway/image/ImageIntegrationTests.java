@@ -114,10 +114,16 @@ class ImageIntegrationTests {
 		assertThat(run(Duration.ofSeconds(30), "podman", "inspect", "--format", "{{.HostConfig.ReadonlyRootfs}}",
 				CONTAINER)
 			.trim()).isEqualTo("true");
-		// The archive is mapped into the JVM's memory only when it was accepted.
-		assertThat(run(Duration.ofSeconds(30), "podman", "exec", CONTAINER, "grep", "-c", "application.jsa",
-				"/proc/1/maps")
-			.trim()).as("mappings of the CDS archive").isNotEqualTo("0");
+		// The archive (an AOT cache on JDK 25) is mapped into the JVM's memory only when
+		// it
+		// was accepted.
+		String arguments = run(Duration.ofSeconds(30), "podman", "exec", CONTAINER, "cat", "/application/jvm.args");
+		String archive = arguments.contains("-XX:AOTCache=") ? "application.aot" : "application.jsa";
+		System.out.println("the image's JVM arguments: " + arguments.replace('\n', ' '));
+		assertThat(
+				run(Duration.ofSeconds(30), "podman", "exec", CONTAINER, "grep", "-c", archive, "/proc/1/maps").trim())
+			.as("mappings of " + archive)
+			.isNotEqualTo("0");
 
 		AdminClient admin = new AdminClient(managementPort, "ops", PASSWORD);
 		String route = "{\"id\":\"gate\",\"prefix\":\"/gate/\",\"targets\":[\"" + pomelo.gateUri() + "\"]}";
