@@ -62,6 +62,9 @@ public final class SessionTicketKeys implements AutoCloseable {
 
 	private volatile long lastVersion = -1;
 
+	// Only the watcher's thread reads and writes it.
+	private String lastProblem;
+
 	/**
 	 * Reads the file now, and again every {@code checkInterval}.
 	 * @throws IllegalStateException naming the property when the file cannot be read or
@@ -129,23 +132,18 @@ public final class SessionTicketKeys implements AutoCloseable {
 				return;
 			}
 			this.loaded = parse(content, current.version() + 1);
+			this.lastProblem = null;
 			logger.info("TLS session ticket keys reloaded from " + this.file + ": " + size() + " key(s)");
 		}
 		catch (IOException | IllegalArgumentException ex) {
-			// An operator's mistake, seen once per change of the file: keep the keys in
-			// use.
-			logger.warn("TLS session ticket keys in " + this.file + " not reloaded, the previous keys stay: "
-					+ ex.getMessage());
-			this.loaded = new Loaded(current.keys(), safeDigest(), current.version());
-		}
-	}
-
-	private byte[] safeDigest() {
-		try {
-			return digest(Files.readAllBytes(this.file));
-		}
-		catch (IOException ex) {
-			return new byte[0];
+			// An operator's mistake: said once, not every check, while the keys in use
+			// stay.
+			String problem = String.valueOf(ex.getMessage());
+			if (!problem.equals(this.lastProblem)) {
+				this.lastProblem = problem;
+				logger.warn("TLS session ticket keys in " + this.file + " not reloaded, the previous keys stay: "
+						+ problem);
+			}
 		}
 	}
 
