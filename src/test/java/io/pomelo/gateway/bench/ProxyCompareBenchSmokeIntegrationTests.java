@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -20,29 +21,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * {@code bench/NginxCompareBench.java} at smoke size, so that the benchmark cannot rot
- * between the runs that matter: every kind of row (start-up with and without CDS,
- * ping-pong over ws and wss, idle memory, handshakes over ws and wss) runs against a real
- * nginx and the packaged jar, and the JSON it writes must hold positive, finite figures
- * for every path. There are no timing thresholds: a smoke run on a shared machine says
- * nothing about speed; the benchmark itself is for that.
+ * {@code bench/proxy-compare.sh} at smoke size, so that the benchmark cannot rot between
+ * the runs that matter: the script compiles the bench's source tree and runs it as it
+ * does on its own, only without building (this build has just packaged the jar) and on
+ * this test's class path. Every kind of row (start-up with and without CDS, ping-pong
+ * over ws and wss, idle memory, handshakes over ws and wss) runs against a real nginx, a
+ * real HAProxy and the packaged jar, and the JSON it writes must hold positive, finite
+ * figures for every path, and the gateway's ratio to each peer and to the best one. There
+ * are no timing thresholds: a smoke run on a shared machine says nothing about speed; the
+ * benchmark itself is for that.
  */
-class NginxCompareBenchSmokeIntegrationTests {
+class ProxyCompareBenchSmokeIntegrationTests {
 
 	private static final Duration LIMIT = Duration.ofMinutes(4);
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
+	private static final List<String> PEERS = List.of("nginx", "haproxy");
+
+	private static final List<String> PROXIES = List.of("nginx", "haproxy", "gateway");
+
+	private static final List<String> PATHS = List.of("direct", "nginx", "haproxy", "gateway");
+
 	@Test
 	void everyRowHasFiguresForEveryPath() throws Exception {
 		DebianPackages.ensureInstalled("nginx-light", Path.of("/usr/sbin/nginx"));
+		DebianPackages.ensureInstalled("haproxy", Path.of("/usr/sbin/haproxy"));
+		assertThat(packagedJar()).as("the packaged jar the script picks").isRegularFile();
 		Path work = Path.of("target", "bench-smoke").toAbsolutePath();
 		Files.createDirectories(work);
-		Files.deleteIfExists(work.resolve("nginx-compare.json"));
+		Files.deleteIfExists(work.resolve("proxy-compare.json"));
 		Path log = work.resolve("bench.log");
-		Process bench = new ProcessBuilder(command(packagedJar(), work)).redirectErrorStream(true)
-			.redirectOutput(log.toFile())
-			.start();
+		ProcessBuilder builder = new ProcessBuilder(command(work)).redirectErrorStream(true)
+			.redirectOutput(log.toFile());
+		Map<String, String> environment = builder.environment();
+		environment.put("BENCH_CLASSPATH", System.getProperty("java.class.path"));
+		// javac and java from this JDK, as the build's own.
+		Path bin = Path.of(System.getProperty("java.home"), "bin");
+		environment.put("PATH", bin + ":" + environment.getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"));
+		Process bench = builder.start();
 		try {
 			if (!bench.waitFor(LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
 				fail("the bench did not finish within " + LIMIT + ":\n" + Files.readString(log));
@@ -54,9 +71,9 @@ class NginxCompareBenchSmokeIntegrationTests {
 		String output = Files.readString(log);
 		assertThat(bench.exitValue()).as(output).isZero();
 
-		JsonNode report = JSON.readTree(work.resolve("nginx-compare.json").toFile());
+		JsonNode report = JSON.readTree(work.resolve("proxy-compare.json").toFile());
 		assertThat(report.at("/command/commandLine").asText()).as("the command line is recorded")
-			.contains("NginxCompareBench");
+			.contains("io.pomelo.gateway.bench.ProxyCompareBench");
 		assertThat(report.at("/parameters/rounds").asInt()).isEqualTo(1);
 		List<JsonNode> rows = new ArrayList<>();
 		report.get("rows").forEach(rows::add);
@@ -69,29 +86,34 @@ class NginxCompareBenchSmokeIntegrationTests {
 			String label = row.get("label").asText();
 			switch (row.get("kind").asText()) {
 				case "ping-pong" -> {
-					for (String path : List.of("direct", "nginx", "gateway")) {
+					for (String path : PATHS) {
 						assertPositive(row, path, "messagesPerSecond", label);
 					}
-					for (String proxy : List.of("nginx", "gateway")) {
+					for (String proxy : PROXIES) {
 						assertPositive(row, proxy, "proxyCpuSeconds", label);
 						assertPositive(row, proxy, "messagesPerProxyCpuSecond", label);
 						assertPositive(row, proxy, "p99Micros", label);
 					}
-					assertPositive(row.at("/gatewayToNginx/messagesPerSecond"), label + " ratio");
+					assertRatios(row, "messagesPerSecond", true, label);
+					assertRatios(row, "messagesPerProxyCpuSecond", true, label);
+					assertRatios(row, "p99Micros", false, label);
 				}
 				case "handshake" -> {
-					for (String path : List.of("direct", "nginx", "gateway")) {
+					for (String path : PATHS) {
 						assertPositive(row, path, "handshakesPerSecond", label);
 						assertThat(median(row, path, "errors").asDouble()).as(label + " " + path + " errors").isZero();
 					}
-					for (String proxy : List.of("nginx", "gateway")) {
+					for (String proxy : PROXIES) {
 						assertPositive(row, proxy, "proxyCpuSeconds", label);
+						assertPositive(row, proxy, "proxyCpuMsPerHandshake", label);
 					}
+					assertRatios(row, "handshakesPerSecond", true, label);
+					assertRatios(row, "proxyCpuMsPerHandshake", false, label);
 				}
 				case "idle" -> {
 					int connections = row.at("/parameters/connections").asInt();
 					assertThat(connections).isPositive();
-					for (String proxy : List.of("nginx", "gateway")) {
+					for (String proxy : PROXIES) {
 						assertThat(median(row, proxy, "idleConnections").asInt()).as(label + " " + proxy)
 							.isEqualTo(connections);
 						assertThat(median(row, proxy, "rssBytesPerConnection").isNumber())
@@ -102,10 +124,11 @@ class NginxCompareBenchSmokeIntegrationTests {
 						.isTrue();
 				}
 				case "startup" -> {
-					for (String proxy : List.of("nginx", "gateway")) {
+					for (String proxy : PROXIES) {
 						assertPositive(row, proxy, "startupMillis", label);
 						assertPositive(row, proxy, "idleRssMiB", label);
 					}
+					assertRatios(row, "startupMillis", false, label);
 				}
 				default -> fail("unexpected row " + row);
 			}
@@ -115,23 +138,22 @@ class NginxCompareBenchSmokeIntegrationTests {
 			.findFirst()
 			.orElseThrow();
 		assertThat(median(cds, "gateway", "cdsArchiveMapped").asDouble()).as("the CDS archive is used").isEqualTo(1.0);
-		assertThat(Files.readString(work.resolve("nginx-compare.svg"))).startsWith("<svg")
-			.contains("nginx = 1.0")
+		assertThat(Files.readString(work.resolve("proxy-compare.svg"))).startsWith("<svg")
+			.contains("best peer = 1.0")
 			.endsWith("</svg>\n");
-		assertThat(output).contains("gw/nginx");
+		assertThat(output).contains("gw/nginx", "gw/haproxy", "gw/best peer");
 	}
 
 	/**
-	 * Tiny parameters: one round of one second, five connections, 200 idle ones, up to
-	 * 200 handshakes in one second (enough for nginx to cost a few 10 ms CPU ticks).
+	 * The same as {@code bench/proxy-compare.sh}'s own run, at smoke size: one round of
+	 * one second, five connections, 200 idle ones, up to 200 handshakes in one second
+	 * (enough for each proxy to cost a few 10 ms CPU ticks).
 	 */
-	private static List<String> command(Path jar, Path work) {
-		return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-Drounds=1",
-				"-DroundSeconds=1", "-Dpayloads=64", "-Dconnections=5", "-DtlsRows=64x5", "-DwarmupSeconds=0",
-				"-DgatewayWarmupSeconds=0", "-DidleConnections=200", "-DidleSettleSeconds=0", "-DhandshakeCount=200",
-				"-DhandshakeSeconds=1", "-DhandshakeInFlight=5", "-DstartupSamples=1", "-DstartupSettleSeconds=0",
-				"-DworkDir=" + work, "-cp", System.getProperty("java.class.path"), "bench/NginxCompareBench.java",
-				jar.toString());
+	private static List<String> command(Path work) {
+		return List.of("bash", "bench/proxy-compare.sh", "--no-build", "-Drounds=1", "-DroundSeconds=1",
+				"-Dpayloads=64", "-Dconnections=5", "-DtlsRows=64x5", "-DwarmupSeconds=0", "-DgatewayWarmupSeconds=0",
+				"-DidleConnections=200", "-DidleSettleSeconds=0", "-DhandshakeCount=200", "-DhandshakeSeconds=1",
+				"-DhandshakeInFlight=5", "-DstartupSamples=1", "-DstartupSettleSeconds=0", "-DworkDir=" + work);
 	}
 
 	/** The repackaged jar from this build's package phase (failsafe runs after it). */
@@ -147,8 +169,8 @@ class NginxCompareBenchSmokeIntegrationTests {
 	}
 
 	/**
-	 * The bench stops its own children on SIGTERM; whatever is still alive after 15 s is
-	 * killed.
+	 * The script execs the bench, which stops its own children on SIGTERM; whatever is
+	 * still alive after 15 s is killed.
 	 */
 	private static void stopTree(Process process) throws InterruptedException {
 		List<ProcessHandle> descendants = process.descendants().collect(Collectors.toList());
@@ -159,6 +181,32 @@ class NginxCompareBenchSmokeIntegrationTests {
 			}
 		}
 		descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+	}
+
+	/**
+	 * The gateway's ratio to each peer, and to the best peer: the one with the highest
+	 * median when higher is better, the lowest otherwise.
+	 */
+	private static void assertRatios(JsonNode row, String key, boolean higherIsBetter, String label) {
+		for (String peer : PEERS) {
+			assertPositive(row.at("/gatewayTo/" + peer + "/" + key), label + " gateway/" + peer + " " + key);
+		}
+		assertPositive(row.at("/gatewayTo/bestPeer/" + key), label + " gateway/best peer " + key);
+		String best = row.at("/bestPeer/" + key).asText();
+		assertThat(best).as(label + " best peer for " + key).isIn(PEERS);
+		String other = PEERS.get(1 - PEERS.indexOf(best));
+		double bestValue = median(row, best, key).asDouble();
+		double otherValue = median(row, other, key).asDouble();
+		if (higherIsBetter) {
+			assertThat(bestValue).as(label + " " + key + ": " + best + " is the best peer")
+				.isGreaterThanOrEqualTo(otherValue);
+		}
+		else {
+			assertThat(bestValue).as(label + " " + key + ": " + best + " is the best peer")
+				.isLessThanOrEqualTo(otherValue);
+		}
+		assertThat(row.at("/gatewayTo/bestPeer/" + key).asDouble()).as(label + " " + key + " ratio to the best peer")
+			.isEqualTo(row.at("/gatewayTo/" + best + "/" + key).asDouble());
 	}
 
 	private static JsonNode median(JsonNode row, String path, String key) {

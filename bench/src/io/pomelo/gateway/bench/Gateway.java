@@ -1,0 +1,127 @@
+package io.pomelo.gateway.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import reactor.netty.http.client.HttpClient;
+
+import static io.pomelo.gateway.bench.Settings.CERTIFICATE;
+import static io.pomelo.gateway.bench.Settings.GATEWAY_JVM_ARGS;
+import static io.pomelo.gateway.bench.Settings.PRIVATE_KEY;
+import static io.pomelo.gateway.bench.Settings.WORK;
+
+/**
+ * A gateway JVM from the jar under test, on free loopback ports: its data port speaks either ws or wss.
+ */
+record Gateway(String name, Process process, int port, int managementPort, boolean tls) {
+
+	static List<String> jvmFlags() {
+		List<String> flags = new ArrayList<>(List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx512m"));
+		if (!GATEWAY_JVM_ARGS.isBlank()) {
+			flags.addAll(Arrays.asList(GATEWAY_JVM_ARGS.trim().split("\\s+")));
+		}
+		return flags;
+	}
+
+	/** Route 'conn' to the in-process backend (the seed's shape) and 'idle' to the idle test's backend. */
+	static List<String> arguments(String name, int port, int managementPort, boolean tls, int backendPort,
+			int idleBackendPort) {
+		List<String> args = new ArrayList<>(List.of("--spring.config.location=classpath:/application.yml",
+				"--server.port=" + port, "--server.address=127.0.0.1", "--management.server.port=" + managementPort,
+				"--management.server.address=127.0.0.1",
+				"--pomelo.gateway.store.file=" + WORK.resolve("routes-" + name + ".json"),
+				"--pomelo.gateway.routes[0].id=conn", "--pomelo.gateway.routes[0].prefix=/conn/",
+				"--pomelo.gateway.routes[0].targets=ws://127.0.0.1:" + backendPort, "--pomelo.gateway.routes[1].id=idle",
+				"--pomelo.gateway.routes[1].prefix=/idle/",
+				"--pomelo.gateway.routes[1].targets=ws://127.0.0.1:" + idleBackendPort, "--logging.level.root=WARN",
+				// Every client of the bench is one loopback address, which the per-address limits are there
+				// to stop; the peers have no such limits either. The gateway-wide limits stay on.
+				"--pomelo.gateway.limits.per-address.max-pending=0", "--pomelo.gateway.limits.per-address.max-sessions=0",
+				"--pomelo.gateway.limits.per-address.handshake-rate=0"));
+		if (tls) {
+			args.add("--pomelo.gateway.tls.certificate=file:" + CERTIFICATE);
+			args.add("--pomelo.gateway.tls.private-key=file:" + PRIVATE_KEY);
+		}
+		return args;
+	}
+
+	static Gateway start(Processes processes, String name, List<String> launch, boolean tls, int backendPort,
+			int idleBackendPort) throws IOException {
+		int port = Os.freePort();
+		int managementPort = Os.freePort();
+		Files.deleteIfExists(WORK.resolve("routes-" + name + ".json"));
+		List<String> command = new ArrayList<>(List.of(Processes.java()));
+		command.addAll(jvmFlags());
+		command.addAll(launch);
+		command.addAll(arguments(name, port, managementPort, tls, backendPort, idleBackendPort));
+		Process process = processes.start(new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(WORK.resolve("gateway-" + name + ".log").toFile()));
+		return new Gateway(name, process, port, managementPort, tls);
+	}
+
+	/** Whether the jar carries netty-tcnative's BoringSSL, which Netty then prefers to the JDK's TLS. */
+	static boolean bundlesBoringSsl(Path jar) throws IOException {
+		try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+			return file.stream().anyMatch((entry) -> entry.getName().contains("netty-tcnative-boringssl-static"));
+		}
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	List<Long> pids() {
+		return List.of(pid());
+	}
+
+	Target target(HttpClient client) {
+		String scheme = this.tls ? "wss" : "ws";
+		return new Target("gateway", client, scheme + "://127.0.0.1:" + this.port + "/conn/", this::pids);
+	}
+
+	/** Heap after a full GC (jcmd GC.run), so that it counts live objects, and direct buffers. */
+	Jvm settledJvm() throws Exception {
+		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+		Process gc = new ProcessBuilder(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd", String.valueOf(pid()),
+				"GC.run")
+			.redirectErrorStream(true)
+			.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+			.start();
+		if (!gc.waitFor(30, TimeUnit.SECONDS)) {
+			gc.destroyForcibly();
+		}
+		Thread.sleep(500);
+		String text = java.net.http.HttpClient.newBuilder()
+			.version(java.net.http.HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/prometheus"))
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.body();
+		return new Jvm(sumOf(text, (line) -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")),
+				sumOf(text, (line) -> line.startsWith("jvm_buffer_memory_used_bytes{") && line.contains("id=\"direct\"")));
+	}
+
+	private static long sumOf(String prometheusText, Predicate<String> line) {
+		return (long) prometheusText.lines()
+			.filter(line)
+			.mapToDouble((l) -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+			.sum();
+	}
+
+	/** Heap and direct buffer use of a gateway JVM, from its Prometheus endpoint. */
+	record Jvm(long heapUsed, long directUsed) {
+	}
+
+}

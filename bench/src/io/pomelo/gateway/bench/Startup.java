@@ -1,0 +1,157 @@
+package io.pomelo.gateway.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import reactor.netty.http.client.HttpClient;
+
+import static io.pomelo.gateway.bench.Settings.CDS;
+import static io.pomelo.gateway.bench.Settings.STARTUP_SAMPLES;
+import static io.pomelo.gateway.bench.Settings.STARTUP_SETTLE;
+import static io.pomelo.gateway.bench.Settings.WORK;
+
+/**
+ * Process start to the first echo relayed through it, and the RSS startupSettleSeconds later: the fat
+ * jar, the extracted jar ({@code -Djarmode=tools extract}), the extracted jar with a dynamic CDS archive
+ * from a training run ({@code -XX:ArchiveClassesAtExit} with {@code -Dspring.context.exit=onRefresh},
+ * what the Dockerfile does); each peer for scale, the same samples in every row. The variants and peers
+ * take turns, sample by sample.
+ */
+final class Startup {
+
+	private Startup() {
+	}
+
+	static List<Row> rows(Path jar, Processes processes, HttpClient client, int backendPort, Report report)
+			throws Exception {
+		Map<String, List<String>> variants = new LinkedHashMap<>();
+		variants.put("fat jar", List.of("-jar", jar.toString()));
+		if (CDS) {
+			Path extracted = extract(jar, processes);
+			Path archive = train(extracted, processes, backendPort);
+			variants.put("extracted", List.of("-jar", extracted.toString()));
+			variants.put("extracted + CDS", List.of("-XX:SharedArchiveFile=" + archive, "-jar", extracted.toString()));
+		}
+		Map<String, Row> rows = new LinkedHashMap<>();
+		variants.keySet().forEach((name) -> rows.put(name, new Row("startup", "startup, gateway " + name)));
+		Map<String, List<Map<String, Double>>> peerSamples = new LinkedHashMap<>();
+		for (int sample = 0; sample < STARTUP_SAMPLES; sample++) {
+			for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
+				Map<String, Double> m = startGateway(processes, client, variant.getValue(), backendPort, sample);
+				rows.get(variant.getKey()).add("gateway", m);
+				System.out.printf(Locale.ROOT, "startup %-16s sample %d: %,.0f ms to the first echo, idle RSS %.0f MiB%s%n",
+						variant.getKey(), sample + 1, m.get("startupMillis"), m.get("idleRssMiB"),
+						m.containsKey("cdsArchiveMapped")
+								? " (archive mapped: " + (m.get("cdsArchiveMapped") > 0) + ")" : "");
+			}
+			for (Map.Entry<String, Peer.Starter> peer : Peer.starters().entrySet()) {
+				Map<String, Double> m = startPeer(processes, client, peer.getValue(), backendPort, sample);
+				peerSamples.computeIfAbsent(peer.getKey(), (name) -> new ArrayList<>()).add(m);
+				System.out.printf(Locale.ROOT, "startup %-16s sample %d: %,.0f ms to the first echo, idle RSS %.1f MiB%n",
+						peer.getKey(), sample + 1, m.get("startupMillis"), m.get("idleRssMiB"));
+			}
+		}
+		for (Row row : rows.values()) {
+			row.add("direct", Map.of());
+			peerSamples.forEach((peer, samples) -> samples.forEach((m) -> row.add(peer, m)));
+			if (row.rounds.get("gateway").stream().anyMatch((m) -> m.getOrDefault("cdsArchiveMapped", 1.0) == 0)) {
+				row.notes.add("the CDS archive was not mapped in every start: see the gateway's log for [cds] warnings");
+				report.notes.add(row.label + ": the CDS archive was not mapped in every start");
+			}
+		}
+		report.notes.add("start-up: process start to the first relayed 64 B echo (polled every 20 ms); idle RSS "
+				+ STARTUP_SETTLE.toSeconds() + " s later" + (CDS ? "; the CDS archive comes from a"
+						+ " -Dspring.context.exit=onRefresh training run, as in the Dockerfile" : ""));
+		return new ArrayList<>(rows.values());
+	}
+
+	static Path extract(Path jar, Processes processes) throws Exception {
+		Path directory = WORK.resolve("cds");
+		Os.deleteTree(directory);
+		processes.runToCompletion(
+				List.of(Processes.java(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination",
+						directory.resolve("app").toString(), "--application-filename", "app.jar"),
+				WORK.resolve("cds-extract.log"), Duration.ofMinutes(2));
+		return directory.resolve("app").resolve("app.jar");
+	}
+
+	/** The same JVM flags as the measured starts: an archive is only used under matching conditions. */
+	static Path train(Path extracted, Processes processes, int backendPort) throws Exception {
+		Path archive = extracted.getParent().getParent().resolve("app.jsa");
+		List<String> command = new ArrayList<>(List.of(Processes.java()));
+		command.addAll(Gateway.jvmFlags());
+		command.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh", "-jar",
+				extracted.toString()));
+		command.addAll(Gateway.arguments("training", Os.freePort(), Os.freePort(), false, backendPort, backendPort));
+		long start = System.nanoTime();
+		processes.runToCompletion(command, WORK.resolve("cds-training.log"), Duration.ofMinutes(3));
+		if (!Files.isRegularFile(archive)) {
+			throw new IllegalStateException(
+					"the training run wrote no " + archive + "; see " + WORK.resolve("cds-training.log"));
+		}
+		System.out.printf(Locale.ROOT, "CDS training run: %.1f s, archive %,d KiB%n", (System.nanoTime() - start) / 1e9,
+				Files.size(archive) / 1024);
+		return archive;
+	}
+
+	static Map<String, Double> startGateway(Processes processes, HttpClient client, List<String> launch,
+			int backendPort, int sample) throws Exception {
+		int port = Os.freePort();
+		List<String> command = new ArrayList<>(List.of(Processes.java()));
+		command.addAll(Gateway.jvmFlags());
+		command.addAll(launch);
+		command.addAll(Gateway.arguments("startup", port, Os.freePort(), false, backendPort, backendPort));
+		long start = System.nanoTime();
+		Process process = processes.start(new ProcessBuilder(command).redirectErrorStream(true)
+			.redirectOutput(WORK.resolve("startup-gateway-" + sample + ".log").toFile()));
+		try {
+			Target target = new Target("gateway", client, "ws://127.0.0.1:" + port + "/conn/", List::of);
+			Handshakes.waitForEcho(target, Duration.ofSeconds(120));
+			double millis = (System.nanoTime() - start) / 1e6;
+			Thread.sleep(STARTUP_SETTLE.toMillis());
+			Map<String, Double> m = new LinkedHashMap<>();
+			m.put("startupMillis", millis);
+			m.put("idleRssMiB", Os.rssBytes(List.of(process.pid())) / 1048576.0);
+			String archive = launch.stream()
+				.filter((arg) -> arg.startsWith("-XX:SharedArchiveFile="))
+				.findFirst()
+				.orElse(null);
+			if (archive != null) {
+				// The JVM silently runs without an archive it cannot use; its mapping proves it was used.
+				boolean mapped = Files.readString(Path.of("/proc/" + process.pid() + "/maps"))
+					.contains(archive.substring(archive.indexOf('=') + 1));
+				m.put("cdsArchiveMapped", mapped ? 1.0 : 0.0);
+			}
+			return m;
+		}
+		finally {
+			processes.kill(process);
+		}
+	}
+
+	/** The start is timed from before the configuration is written, as the gateway's from its launch. */
+	static Map<String, Double> startPeer(Processes processes, HttpClient client, Peer.Starter starter, int backendPort,
+			int sample) throws Exception {
+		long start = System.nanoTime();
+		Peer peer = starter.start(processes, "startup-" + sample, backendPort, backendPort);
+		try {
+			Handshakes.waitForEcho(peer.target(client, false), Duration.ofSeconds(30));
+			double millis = (System.nanoTime() - start) / 1e6;
+			Thread.sleep(STARTUP_SETTLE.toMillis());
+			Map<String, Double> m = new LinkedHashMap<>();
+			m.put("startupMillis", millis);
+			m.put("idleRssMiB", Os.rssBytes(peer.pids()) / 1048576.0);
+			return m;
+		}
+		finally {
+			processes.stop(peer.process());
+		}
+	}
+
+}
