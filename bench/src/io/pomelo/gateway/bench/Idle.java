@@ -81,6 +81,12 @@ final class Idle {
 		}
 		int n = IDLE_CONNECTIONS;
 		n = Math.min(n, (Os.openFileLimit(gateway.pid()) - gatewayBase - margin) / 2);
+		// The gateway's own admission keeps 1,024 descriptors in reserve and answers 503 past the rest / 2.
+		int admitted = (Os.openFileLimit(gateway.pid()) - 1024) / 2;
+		if (admitted < n) {
+			why.add("the gateway admits " + admitted + " sessions under its open-file limit (1,024 kept in reserve)");
+			n = admitted;
+		}
 		long self = ProcessHandle.current().pid();
 		int clientFit = Os.openFileLimit(self) - Os.openFiles(self) - margin;
 		if (clientFit < n) {
