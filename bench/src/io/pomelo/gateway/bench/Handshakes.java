@@ -5,20 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
-import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
 import static io.pomelo.gateway.bench.Settings.CYCLE_TIMEOUT;
 import static io.pomelo.gateway.bench.Settings.HANDSHAKE_COUNT;
 import static io.pomelo.gateway.bench.Settings.HANDSHAKE_IN_FLIGHT;
-import static io.pomelo.gateway.bench.Settings.HANDSHAKE_PAYLOAD;
 import static io.pomelo.gateway.bench.Settings.HANDSHAKE_TIME;
 
 /**
@@ -70,26 +65,16 @@ final class Handshakes {
 		return m;
 	}
 
-	/** Open, one 64 B echo, a clean close (1000) answered by the peer; bounded by CYCLE_TIMEOUT. */
+	/**
+	 * Open, one 64 B echo (as an idle connection begins), then a clean close (1000) answered
+	 * by the peer; each part bounded by CYCLE_TIMEOUT.
+	 */
 	static Mono<Void> cycle(Target target) {
-		byte[] payload = new byte[HANDSHAKE_PAYLOAD];
-		return target.client().websocket().uri(target.uri()).connect().flatMap((connection) -> {
-			WebsocketInbound in = (WebsocketInbound) connection;
-			WebsocketOutbound out = (WebsocketOutbound) connection;
-			Sinks.Empty<Void> echoed = Sinks.empty();
-			// Subscribed for the connection's life: cancelling the inbound would drop the socket without a
-			// close.
-			in.receiveFrames()
-				.subscribe((frame) -> echoed.tryEmitEmpty(), echoed::tryEmitError,
-						() -> echoed.tryEmitError(new IllegalStateException("closed before the echo")));
-			return out.sendObject(Mono.just(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(payload))))
-				.then()
-				.then(echoed.asMono())
-				.then(out.sendClose(1000, "done"))
+		return Idle.openIdle(target.client(), target.uri())
+			.flatMap((connection) -> ((WebsocketOutbound) connection).sendClose(1000, "done")
 				.then(connection.onDispose())
 				.timeout(CYCLE_TIMEOUT)
-				.doFinally((signal) -> connection.dispose());
-		});
+				.doFinally((signal) -> connection.dispose()));
 	}
 
 	static boolean echoOnce(Target target) {

@@ -3,9 +3,6 @@ package io.pomelo.gateway.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-
-import reactor.netty.http.client.HttpClient;
 
 import static io.pomelo.gateway.bench.Settings.CERTIFICATE;
 import static io.pomelo.gateway.bench.Settings.IDLE_CONNECTIONS;
@@ -92,17 +89,6 @@ record Haproxy(Process process, int port, int tlsPort, int idlePort, String vers
 	@Override
 	public String name() {
 		return "haproxy";
-	}
-
-	@Override
-	public List<Long> pids() {
-		return Processes.withDescendants(this.process);
-	}
-
-	@Override
-	public Target target(HttpClient client, boolean tls) {
-		String uri = tls ? "wss://127.0.0.1:" + this.tlsPort + "/conn/" : "ws://127.0.0.1:" + this.port + "/conn/";
-		return new Target(name(), client, uri, this::pids);
 	}
 
 	/** maxconn counts client connections; a little slack for the ones still closing from earlier rows. */

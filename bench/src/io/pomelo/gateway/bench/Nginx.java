@@ -7,8 +7,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
-import reactor.netty.http.client.HttpClient;
-
 import static io.pomelo.gateway.bench.Settings.CERTIFICATE;
 import static io.pomelo.gateway.bench.Settings.IDLE_CONNECTIONS;
 import static io.pomelo.gateway.bench.Settings.PRIVATE_KEY;
@@ -109,17 +107,6 @@ record Nginx(Process process, int port, int tlsPort, int idlePort, String versio
 
 	List<Long> workerPids() {
 		return this.process.children().map(ProcessHandle::pid).collect(Collectors.toList());
-	}
-
-	@Override
-	public List<Long> pids() {
-		return Processes.withDescendants(this.process);
-	}
-
-	@Override
-	public Target target(HttpClient client, boolean tls) {
-		String uri = tls ? "wss://127.0.0.1:" + this.tlsPort + "/conn/" : "ws://127.0.0.1:" + this.port + "/conn/";
-		return new Target(name(), client, uri, this::pids);
 	}
 
 	/** reuseport spreads the connections over the workers; 2 per connection, 40 % slack for skew. */

@@ -20,11 +20,22 @@ interface Peer {
 
 	Process process();
 
+	/** Its plain listener in front of the echo backend. */
+	int port();
+
+	/** Its TLS listener in front of the echo backend. */
+	int tlsPort();
+
 	/** Its processes, whose CPU and memory are counted. */
-	List<Long> pids();
+	default List<Long> pids() {
+		return Processes.withDescendants(process());
+	}
 
 	/** The plain or TLS way to the echo backend through it. */
-	Target target(HttpClient client, boolean tls);
+	default Target target(HttpClient client, boolean tls) {
+		String uri = tls ? "wss://127.0.0.1:" + tlsPort() + "/conn/" : "ws://127.0.0.1:" + port() + "/conn/";
+		return new Target(name(), client, uri, this::pids);
+	}
 
 	int idlePort();
 

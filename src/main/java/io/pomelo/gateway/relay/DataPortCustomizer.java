@@ -4,7 +4,6 @@ import java.time.Duration;
 
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.ssl.SslHandler;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.server.HttpServer;
@@ -42,8 +41,6 @@ final class DataPortCustomizer implements NettyServerCustomizer {
 
 	private final Duration keepAliveTimeout;
 
-	private final SessionTicketKeys ticketKeys;
-
 	private final TicketKeyInstaller ticketKeyInstaller;
 
 	DataPortCustomizer(Relay relay, AdmissionControl admission, ClientAddressResolver resolver, ClientEvents events,
@@ -55,7 +52,6 @@ final class DataPortCustomizer implements NettyServerCustomizer {
 		this.tlsTimeout = limits.getTlsHandshakeTimeout();
 		this.requestTimeout = limits.getRequestTimeout();
 		this.keepAliveTimeout = limits.getKeepAliveTimeout();
-		this.ticketKeys = ticketKeys;
 		this.ticketKeyInstaller = (ticketKeys != null) ? new TicketKeyInstaller(ticketKeys) : null;
 	}
 
@@ -73,14 +69,7 @@ final class DataPortCustomizer implements NettyServerCustomizer {
 				ChannelHandler ssl = pipeline.get(NettyPipeline.SslHandler);
 				boolean tls = ssl != null;
 				if (tls && this.ticketKeyInstaller != null) {
-					// Before the ClientHello is read, so that the ticket it may carry
-					// meets the shared keys.
-					if (ssl instanceof SslHandler handler) {
-						this.ticketKeys.applyTo(handler.engine());
-					}
-					else {
-						pipeline.addAfter(NettyPipeline.SslHandler, TicketKeyInstaller.NAME, this.ticketKeyInstaller);
-					}
+					this.ticketKeyInstaller.install(pipeline, ssl);
 				}
 				ClientConnection connection = new ClientConnection(channel, this.admission, this.events,
 						this.tlsTimeout, this.requestTimeout, tls);

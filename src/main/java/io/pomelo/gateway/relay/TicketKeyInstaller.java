@@ -3,8 +3,10 @@ package io.pomelo.gateway.relay;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.ssl.SniCompletionEvent;
 import io.netty.handler.ssl.SslHandler;
+import reactor.netty.NettyPipeline;
 
 import io.pomelo.gateway.config.SessionTicketKeys;
 
@@ -25,6 +27,21 @@ final class TicketKeyInstaller extends ChannelInboundHandlerAdapter {
 
 	TicketKeyInstaller(SessionTicketKeys keys) {
 		this.keys = keys;
+	}
+
+	/**
+	 * Gives the keys to a connection's TLS context before its ClientHello is read: at
+	 * once when the {@link SslHandler} is already there, or once SNI has picked the
+	 * context.
+	 * @param ssl what sits in the pipeline's TLS slot
+	 */
+	void install(ChannelPipeline pipeline, ChannelHandler ssl) {
+		if (ssl instanceof SslHandler handler) {
+			this.keys.applyTo(handler.engine());
+		}
+		else {
+			pipeline.addAfter(NettyPipeline.SslHandler, NAME, this);
+		}
 	}
 
 	@Override
