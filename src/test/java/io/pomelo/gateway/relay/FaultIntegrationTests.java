@@ -179,7 +179,10 @@ class FaultIntegrationTests {
 			System.out.println("Connector killed under " + players + " sessions: 1011 after p0 " + sorted[0] + ", p50 "
 					+ sorted[players / 2] + ", p99 " + sorted[players * 99 / 100] + ", last " + lastMillis
 					+ " ms (from the kill command)");
-			assertThat(lastMillis).as("ms from the kill to the last 1011").isLessThanOrEqualTo(1000);
+			// The figure is printed, not held to a stopwatch: the bound only tells
+			// noticing the lost TCP connection (a few hundred ms) from waiting for
+			// the 120 s idle timeout.
+			assertThat(lastMillis).as("ms from the kill to the last 1011").isLessThan(10_000);
 			assertThat(crowd.endings())
 				.allSatisfy((ending) -> assertThat(ending.reason()).isEqualTo("backend connection lost"));
 		}

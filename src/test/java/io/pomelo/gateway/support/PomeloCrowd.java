@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -34,12 +36,13 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketVersion;
 import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.ScheduledFuture;
 
 /**
  * Many Pomelo players at once on a couple of threads, for fault and scale tests: each
- * connects, does the Pomelo handshake and its ack, answers heartbeats, and records how
- * and when its session ended. A thread per player (as {@link PomeloTestClient} has) would
- * not scale to thousands.
+ * connects, does the Pomelo handshake and its ack, answers heartbeats one interval later
+ * (as pomelo-jsclient does), and records how and when its session ended. A thread per
+ * player (as {@link PomeloTestClient} has) would not scale to thousands.
  */
 public final class PomeloCrowd implements AutoCloseable {
 
@@ -49,6 +52,8 @@ public final class PomeloCrowd implements AutoCloseable {
 	private static final byte[] ACK = pomeloPackage(2, new byte[0]);
 
 	private static final byte[] HEARTBEAT = pomeloPackage(3, new byte[0]);
+
+	private static final Pattern HEARTBEAT_SECONDS = Pattern.compile("\"heartbeat\"\\s*:\\s*(\\d+)");
 
 	/**
 	 * How one session ended: the close code (-1 without a close frame) and when, by
@@ -216,6 +221,11 @@ public final class PomeloCrowd implements AutoCloseable {
 
 		private boolean isReady;
 
+		// The server's heartbeat interval from its handshake answer; 0 when it has none.
+		private int heartbeatSeconds;
+
+		private ScheduledFuture<?> nextHeartbeat;
+
 		Player(Runnable onReady, Runnable onFailure) {
 			this.onReady = onReady;
 			this.onFailure = onFailure;
@@ -223,6 +233,9 @@ public final class PomeloCrowd implements AutoCloseable {
 
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) {
+			if (this.nextHeartbeat != null) {
+				this.nextHeartbeat.cancel(false);
+			}
 			if (!this.isReady) {
 				this.isReady = true;
 				PomeloCrowd.this.failures.computeIfAbsent("closed before ready", (k) -> new AtomicInteger())
@@ -254,6 +267,9 @@ public final class PomeloCrowd implements AutoCloseable {
 			ByteBuf content = frame.content();
 			int type = content.getByte(content.readerIndex());
 			if (type == 1) {
+				Matcher interval = HEARTBEAT_SECONDS.matcher(content.toString(content.readerIndex() + 4,
+						content.readableBytes() - 4, StandardCharsets.UTF_8));
+				this.heartbeatSeconds = interval.find() ? Integer.parseInt(interval.group(1)) : 0;
 				ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(ACK)));
 				if (!this.isReady) {
 					this.isReady = true;
@@ -261,8 +277,14 @@ public final class PomeloCrowd implements AutoCloseable {
 					this.onReady.run();
 				}
 			}
-			else if (type == 3) {
-				ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(HEARTBEAT)));
+			else if (type == 3 && this.heartbeatSeconds > 0
+					&& (this.nextHeartbeat == null || this.nextHeartbeat.isDone())) {
+				// Pomelo answers each heartbeat at once and leaves the pacing to the
+				// client; an immediate answer would make every session a heartbeat storm
+				// that saturates the connector's single thread.
+				this.nextHeartbeat = ctx.executor()
+					.schedule(() -> ctx.writeAndFlush(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(HEARTBEAT))),
+							this.heartbeatSeconds, TimeUnit.SECONDS);
 			}
 		}
 
