@@ -5,6 +5,8 @@
 #     msg per proxy CPU-second;
 #   - idle memory per connection at 10,000 idle connections (RSS; heap and direct buffers of the JVM);
 #   - handshakes/s with 50 in flight (open, one 64 B echo, close) and proxy CPU per handshake, ws and wss;
+#   - a reconnect storm: 10,000 wss clients at once, with new TLS sessions and with resumed ones: time until
+#     all are connected, p99, failures, proxy CPU per client;
 #   - gateway start-up to the first relayed echo and its idle RSS: fat jar, extracted, extracted + CDS;
 #     nginx and HAProxy for scale.
 # Every row has the gateway's ratio to each peer and to the best peer of each figure. Prints one table and
@@ -15,7 +17,8 @@
 #   --no-build  use the jar already in target/ and the class path in $BENCH_CLASSPATH instead of running
 #               Maven (what ProxyCompareBenchSmokeIntegrationTests does inside ./mvnw verify)
 #   -D...       rounds=3 roundSeconds=5 payloads=64,4096 connections=50,500 tlsRows=64x50,4096x500
-#               warmupSeconds=3 gatewayWarmupSeconds=30 idleConnections=10000 idleSettleSeconds=3
+#               warmupSeconds=3 gatewayWarmupSeconds=30 gatewayHandshakeWarmups=4
+#               idleConnections=10000 idleSettleSeconds=3 stormClients=10000 stormInFlight=(all)
 #               handshakeCount=20000 handshakeSeconds=5 handshakeInFlight=50 tlsHandshakes=true
 #               startupSamples=3 startupSettleSeconds=2 cds=true gatewayJvmArgs="..." workDir=target/bench
 #               (0 or empty skips a part)

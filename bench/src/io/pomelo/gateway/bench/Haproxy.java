@@ -75,6 +75,7 @@ record Haproxy(Process process, int port, int tlsPort, int idlePort, String vers
 				  default_backend echo
 				frontend tls
 				  bind 127.0.0.1:%4$d ssl crt %8$s ssl-min-ver TLSv1.2
+				  use_backend idle if { path_beg /idle/ }
 				  default_backend echo
 				frontend idle
 				  bind 127.0.0.1:%5$d

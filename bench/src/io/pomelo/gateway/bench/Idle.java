@@ -38,7 +38,7 @@ final class Idle {
 	static Row row(HttpClient client, List<Peer> peers, Gateway gateway, EchoBackend.BackendProcess backend,
 			Report report) throws Exception {
 		List<String> limits = new ArrayList<>();
-		int n = connectionsThatFit(peers, gateway, backend, limits);
+		int n = connectionsThatFit(IDLE_CONNECTIONS, peers, gateway, backend, limits);
 		String label = String.format(Locale.ROOT, "idle memory, %,d connections", n);
 		Row row = new Row("idle", label);
 		row.parameters.put("connections", n);
@@ -69,17 +69,17 @@ final class Idle {
 	 * open-file limit; the peers hold what their configuration allows. Where the gateway's limit is too low,
 	 * raising its hard limit is tried (prlimit; it needs CAP_SYS_RESOURCE, which a container often lacks).
 	 */
-	static int connectionsThatFit(List<Peer> peers, Gateway gateway, EchoBackend.BackendProcess backend,
+	static int connectionsThatFit(int asked, List<Peer> peers, Gateway gateway, EchoBackend.BackendProcess backend,
 			List<String> why) throws Exception {
 		int margin = 200;
 		int gatewayBase = Os.openFiles(gateway.pid());
-		int wanted = 2 * IDLE_CONNECTIONS + gatewayBase + margin;
+		int wanted = 2 * asked + gatewayBase + margin;
 		if (Os.openFileLimit(gateway.pid()) < wanted && !Os.raiseOpenFileLimit(gateway.pid(), wanted)) {
 			why.add("the gateway holds 2 sockets per connection, and its open-file limit is "
 					+ Os.openFileLimit(gateway.pid()) + " (" + gatewayBase
 					+ " already open); raising it failed (prlimit needs CAP_SYS_RESOURCE)");
 		}
-		int n = IDLE_CONNECTIONS;
+		int n = asked;
 		n = Math.min(n, (Os.openFileLimit(gateway.pid()) - gatewayBase - margin) / 2);
 		// The gateway's own admission keeps 1,024 descriptors in reserve and answers 503 past the rest / 2.
 		int admitted = (Os.openFileLimit(gateway.pid()) - 1024) / 2;

@@ -87,6 +87,9 @@ record Nginx(Process process, int port, int tlsPort, int idlePort, String versio
 				    location /conn/ {
 				      proxy_pass http://127.0.0.1:%5$d;
 				%9$s    }
+				    location /idle/ {
+				      proxy_pass http://127.0.0.1:%6$d/;
+				%9$s    }
 				  }
 				  server {
 				    listen 127.0.0.1:%4$d reuseport;

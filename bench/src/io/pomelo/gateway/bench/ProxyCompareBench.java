@@ -18,10 +18,12 @@ import reactor.netty.tcp.SslProvider;
 
 import static io.pomelo.gateway.bench.Settings.CERTIFICATE;
 import static io.pomelo.gateway.bench.Settings.CONNECTIONS;
+import static io.pomelo.gateway.bench.Settings.GATEWAY_HANDSHAKE_WARMUPS;
 import static io.pomelo.gateway.bench.Settings.GATEWAY_WARMUP;
 import static io.pomelo.gateway.bench.Settings.HANDSHAKE_COUNT;
 import static io.pomelo.gateway.bench.Settings.HANDSHAKE_IN_FLIGHT;
 import static io.pomelo.gateway.bench.Settings.IDLE_CONNECTIONS;
+import static io.pomelo.gateway.bench.Settings.STORM_CLIENTS;
 import static io.pomelo.gateway.bench.Settings.PAYLOADS;
 import static io.pomelo.gateway.bench.Settings.ROUND;
 import static io.pomelo.gateway.bench.Settings.ROUNDS;
@@ -98,7 +100,8 @@ public final class ProxyCompareBench {
 				Settings.plannedSeconds() / 60.0, Runtime.getRuntime().availableProcessors());
 		DisposableServer backend = EchoBackend.start();
 		processes.onStop(backend::disposeNow);
-		EchoBackend.BackendProcess idleBackend = (IDLE_CONNECTIONS > 0) ? EchoBackend.BackendProcess.start(processes)
+		EchoBackend.BackendProcess idleBackend = (IDLE_CONNECTIONS > 0 || STORM_CLIENTS > 0)
+				? EchoBackend.BackendProcess.start(processes)
 				: null;
 		int idleBackendPort = (idleBackend != null) ? idleBackend.port() : backend.port();
 		HttpClient plain = HttpClient.create(ConnectionProvider.newConnection());
@@ -115,7 +118,7 @@ public final class ProxyCompareBench {
 		}
 		boolean plainPhase = !(PAYLOADS.isEmpty() || CONNECTIONS.isEmpty()) || IDLE_CONNECTIONS > 0
 				|| HANDSHAKE_COUNT > 0;
-		boolean tlsPhase = !TLS_ROWS.isEmpty() || (TLS_HANDSHAKES && HANDSHAKE_COUNT > 0);
+		boolean tlsPhase = !TLS_ROWS.isEmpty() || (TLS_HANDSHAKES && HANDSHAKE_COUNT > 0) || STORM_CLIENTS > 0;
 		if (!plainPhase && !tlsPhase) {
 			report.finish(Duration.ofNanos(System.nanoTime() - began));
 			return;
@@ -150,6 +153,9 @@ public final class ProxyCompareBench {
 			report.rows.addAll(pingPongRows(targets, true));
 			if (TLS_HANDSHAKES && HANDSHAKE_COUNT > 0) {
 				report.rows.add(handshakeRow(targets, true));
+			}
+			if (STORM_CLIENTS > 0) {
+				report.rows.addAll(stormRows(peers, gateway, idleBackend));
 			}
 			processes.kill(gateway.process());
 			report.notes.add("wss: the gateway's TLS is "
@@ -216,7 +222,10 @@ public final class ProxyCompareBench {
 			if (warm && HANDSHAKE_COUNT > 0) {
 				// Thousands of handshakes, as a gateway in service sees every minute: every measured round
 				// opens up to 500 connections, and their code must already be compiled.
-				Handshakes.run(target);
+				int runs = target.name().equals("gateway") ? GATEWAY_HANDSHAKE_WARMUPS : 1;
+				for (int run = 0; run < runs; run++) {
+					Handshakes.run(target);
+				}
 			}
 		}
 	}
@@ -269,6 +278,33 @@ public final class ProxyCompareBench {
 			}
 		}
 		return row;
+	}
+
+	/** The storm goes to each proxy's wss listener and on to the idle backend, a process of its own. */
+	static List<Row> stormRows(List<Peer> peers, Gateway gateway, EchoBackend.BackendProcess backend)
+			throws Exception {
+		List<String> why = new ArrayList<>();
+		int n = Idle.connectionsThatFit(STORM_CLIENTS, peers, gateway, backend, why);
+		List<Storm.Way> ways = new ArrayList<>();
+		for (Peer peer : peers) {
+			ways.add(new Storm.Way(peer.name(), "wss://127.0.0.1:" + peer.tlsPort() + "/idle/", peer::pids));
+		}
+		ways.add(new Storm.Way("gateway", "wss://127.0.0.1:" + gateway.port() + "/idle/", gateway::pids));
+		return Storm.rows(ways, n, why, trustedCertificate());
+	}
+
+	/** Trusts exactly the certificate every proxy serves. */
+	static javax.net.ssl.TrustManagerFactory trustedCertificate() throws Exception {
+		java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+		store.load(null, null);
+		try (java.io.InputStream in = Files.newInputStream(CERTIFICATE)) {
+			store.setCertificateEntry("proxy", java.security.cert.CertificateFactory.getInstance("X.509")
+				.generateCertificate(in));
+		}
+		javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory
+			.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+		factory.init(store);
+		return factory;
 	}
 
 	static String size(int bytes) {

@@ -78,8 +78,9 @@ class ProxyCompareBenchSmokeIntegrationTests {
 		List<JsonNode> rows = new ArrayList<>();
 		report.get("rows").forEach(rows::add);
 		assertThat(rows).extracting((row) -> row.get("kind").asText())
-			.containsOnly("startup", "ping-pong", "idle", "handshake")
-			.contains("startup", "ping-pong", "idle", "handshake");
+			.containsOnly("startup", "ping-pong", "idle", "handshake", "storm")
+			.contains("startup", "ping-pong", "idle", "handshake", "storm");
+		assertThat(rows).filteredOn((row) -> row.get("kind").asText().equals("storm")).hasSize(2);
 		assertThat(rows).filteredOn((row) -> row.get("kind").asText().equals("startup")).hasSize(3);
 		assertThat(rows).filteredOn((row) -> row.at("/parameters/tls").asBoolean()).hasSize(2);
 		for (JsonNode row : rows) {
@@ -123,6 +124,24 @@ class ProxyCompareBenchSmokeIntegrationTests {
 					assertThat(median(row, "gateway", "heapBytesPerConnection").isNumber()).as(label + " heap")
 						.isTrue();
 				}
+				case "storm" -> {
+					int clients = row.at("/parameters/clients").asInt();
+					assertThat(clients).isEqualTo(20);
+					boolean resumed = row.at("/parameters/resumption").asBoolean();
+					for (String proxy : PROXIES) {
+						assertThat(median(row, proxy, "connectedClients").asInt()).as(label + " " + proxy)
+							.isEqualTo(clients);
+						assertThat(median(row, proxy, "errors").asDouble()).as(label + " " + proxy + " errors")
+							.isZero();
+						assertPositive(row, proxy, "proxyCpuMsPerClient", label);
+						// Every proxy, the gateway too, resumes every offered session,
+						// and none is
+						// resumed where none was offered.
+						assertThat(median(row, proxy, "resumedClients").asInt()).as(label + " " + proxy + " resumed")
+							.isEqualTo(resumed ? clients : 0);
+					}
+					assertRatios(row, "stormMillis", false, label);
+				}
 				case "startup" -> {
 					for (String proxy : PROXIES) {
 						assertPositive(row, proxy, "startupMillis", label);
@@ -153,7 +172,8 @@ class ProxyCompareBenchSmokeIntegrationTests {
 		return List.of("bash", "bench/proxy-compare.sh", "--no-build", "-Drounds=1", "-DroundSeconds=1",
 				"-Dpayloads=64", "-Dconnections=5", "-DtlsRows=64x5", "-DwarmupSeconds=0", "-DgatewayWarmupSeconds=0",
 				"-DidleConnections=200", "-DidleSettleSeconds=0", "-DhandshakeCount=200", "-DhandshakeSeconds=1",
-				"-DhandshakeInFlight=5", "-DstartupSamples=1", "-DstartupSettleSeconds=0", "-DworkDir=" + work);
+				"-DhandshakeInFlight=5", "-DstormClients=20", "-DstartupSamples=1", "-DstartupSettleSeconds=0",
+				"-DworkDir=" + work);
 	}
 
 	/** The repackaged jar from this build's package phase (failsafe runs after it). */
