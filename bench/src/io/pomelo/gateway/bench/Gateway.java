@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -89,6 +93,43 @@ record Gateway(String name, Process process, int port, int managementPort, boole
 		return new Target("gateway", client, scheme + "://127.0.0.1:" + this.port + "/conn/", this::pids);
 	}
 
+	/**
+	 * The gateway's counts of what it refused or cut short before a session, by metric and reason (phase,
+	 * kind), from its Prometheus endpoint: why a client of the bench failed.
+	 */
+	Map<String, Double> refusals() {
+		Map<String, Double> counts = new TreeMap<>();
+		try {
+			scrape().lines()
+				.filter((line) -> line.startsWith("pomelo_gateway_connections_refused_total{")
+						|| line.startsWith("pomelo_gateway_client_timeouts_total{")
+						|| line.startsWith("pomelo_gateway_client_errors_total{")
+						|| line.startsWith("pomelo_gateway_handshake_failures_total{"))
+				.forEach((line) -> {
+					Matcher tag = Pattern.compile("(reason|phase|kind)=\"([^\"]*)\"")
+						.matcher(line);
+					String key = line.substring(0, line.indexOf('{')).replace("pomelo_gateway_", "").replace("_total", "")
+							+ (tag.find() ? "{" + tag.group(2) + "}" : "");
+					counts.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+				});
+		}
+		catch (Exception ex) {
+			counts.put("scrape failed: " + ex, 0.0);
+		}
+		return counts;
+	}
+
+	private String scrape() throws Exception {
+		return java.net.http.HttpClient.newBuilder()
+			.version(java.net.http.HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(5))
+			.build()
+			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/prometheus"))
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString())
+			.body();
+	}
+
 	/** Heap after a full GC (jcmd GC.run), so that it counts live objects, and direct buffers. */
 	Jvm settledJvm() throws Exception {
 		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
@@ -101,14 +142,7 @@ record Gateway(String name, Process process, int port, int managementPort, boole
 			gc.destroyForcibly();
 		}
 		Thread.sleep(500);
-		String text = java.net.http.HttpClient.newBuilder()
-			.version(java.net.http.HttpClient.Version.HTTP_1_1)
-			.connectTimeout(Duration.ofSeconds(5))
-			.build()
-			.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.managementPort + "/actuator/prometheus"))
-				.timeout(Duration.ofSeconds(10))
-				.build(), HttpResponse.BodyHandlers.ofString())
-			.body();
+		String text = scrape();
 		return new Jvm(sumOf(text, (line) -> line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")),
 				sumOf(text, (line) -> line.startsWith("jvm_buffer_memory_used_bytes{") && line.contains("id=\"direct\"")));
 	}

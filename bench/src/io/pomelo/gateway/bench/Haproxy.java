@@ -6,6 +6,7 @@ import java.time.Duration;
 
 import static io.pomelo.gateway.bench.Settings.CERTIFICATE;
 import static io.pomelo.gateway.bench.Settings.IDLE_CONNECTIONS;
+import static io.pomelo.gateway.bench.Settings.STORM_CLIENTS;
 import static io.pomelo.gateway.bench.Settings.PRIVATE_KEY;
 import static io.pomelo.gateway.bench.Settings.WORK;
 
@@ -29,7 +30,7 @@ record Haproxy(Process process, int port, int tlsPort, int idlePort, String vers
 	 * the figure stays under the hard limit rather than turning strict-limits off.
 	 */
 	static int maxConnections() {
-		return (int) Math.min((Os.hardOpenFileLimit() - 200L) / 2, Math.max(4096, IDLE_CONNECTIONS + 1000L));
+		return (int) Math.min((Os.hardOpenFileLimit() - 200L) / 2, Math.max(4096, Math.max(IDLE_CONNECTIONS, STORM_CLIENTS) + 1000L));
 	}
 
 	static Haproxy start(Processes processes, String name, int backendPort, int idleBackendPort) throws Exception {

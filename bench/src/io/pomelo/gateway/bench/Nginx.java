@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import static io.pomelo.gateway.bench.Settings.CERTIFICATE;
 import static io.pomelo.gateway.bench.Settings.IDLE_CONNECTIONS;
+import static io.pomelo.gateway.bench.Settings.STORM_CLIENTS;
 import static io.pomelo.gateway.bench.Settings.PRIVATE_KEY;
 import static io.pomelo.gateway.bench.Settings.WORK;
 
@@ -26,7 +27,7 @@ record Nginx(Process process, int port, int tlsPort, int idlePort, String versio
 
 	/** Enough for the idle test (two per connection), within the fd hard limit and no more. */
 	static int workerConnections() {
-		return (int) Math.min(Os.hardOpenFileLimit() - 100, Math.max(4096, 2L * IDLE_CONNECTIONS + 1000));
+		return (int) Math.min(Os.hardOpenFileLimit() - 100, Math.max(4096, 2L * Math.max(IDLE_CONNECTIONS, STORM_CLIENTS) + 1000));
 	}
 
 	static Nginx start(Processes processes, String name, int backendPort, int idleBackendPort) throws Exception {

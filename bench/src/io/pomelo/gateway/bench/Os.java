@@ -1,5 +1,6 @@
 package io.pomelo.gateway.bench;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -9,6 +10,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -159,6 +162,38 @@ final class Os {
 			Thread.currentThread().interrupt();
 			return "unknown";
 		}
+	}
+
+	/**
+	 * The newest JDK under /usr/lib/jvm whose directory name carries a feature version of at least
+	 * {@code feature} and that has a java; empty when there is none.
+	 */
+	static String newestJdk(int feature) {
+		File[] candidates = new File("/usr/lib/jvm").listFiles();
+		String best = "";
+		int bestVersion = 0;
+		for (File candidate : (candidates != null) ? candidates : new File[0]) {
+			Matcher version = Pattern.compile("-(\\d+)(-|$|\\.)")
+				.matcher(candidate.getName());
+			if (version.find() && !Files.isSymbolicLink(candidate.toPath())
+					&& Files.isExecutable(candidate.toPath().resolve("bin/java"))) {
+				int v = Integer.parseInt(version.group(1));
+				if (v >= feature && v > bestVersion) {
+					bestVersion = v;
+					best = candidate.getPath();
+				}
+			}
+		}
+		return best;
+	}
+
+	/** The feature version a java prints first ("openjdk version \"25.0.1\"" gives 25). */
+	static String javaVersion(String java) throws Exception {
+		Process process = new ProcessBuilder(java, "-version").redirectErrorStream(true).start();
+		String first = new String(process.getInputStream().readAllBytes()).lines().findFirst().orElse("");
+		process.waitFor();
+		Matcher version = Pattern.compile("\"(\\d+)").matcher(first);
+		return version.find() ? version.group(1) : "?";
 	}
 
 }

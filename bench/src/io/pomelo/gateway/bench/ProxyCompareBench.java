@@ -287,9 +287,10 @@ public final class ProxyCompareBench {
 		int n = Idle.connectionsThatFit(STORM_CLIENTS, peers, gateway, backend, why);
 		List<Storm.Way> ways = new ArrayList<>();
 		for (Peer peer : peers) {
-			ways.add(new Storm.Way(peer.name(), "wss://127.0.0.1:" + peer.tlsPort() + "/idle/", peer::pids));
+			ways.add(new Storm.Way(peer.name(), "wss://127.0.0.1:" + peer.tlsPort() + "/idle/", peer::pids, Map::of));
 		}
-		ways.add(new Storm.Way("gateway", "wss://127.0.0.1:" + gateway.port() + "/idle/", gateway::pids));
+		ways.add(new Storm.Way("gateway", "wss://127.0.0.1:" + gateway.port() + "/idle/", gateway::pids,
+				gateway::refusals));
 		return Storm.rows(ways, n, why, trustedCertificate());
 	}
 

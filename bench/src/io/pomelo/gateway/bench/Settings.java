@@ -64,6 +64,12 @@ final class Settings {
 
 	static final boolean CDS = Boolean.parseBoolean(System.getProperty("cds", "true"));
 
+	/**
+	 * A JDK 25 or later for the start-up row with an AOT cache, as the Docker image runs: -Djdk=..., else the
+	 * newest /usr/lib/jvm/temurin-2x or later that has a java; empty (no such row) when there is none.
+	 */
+	static final String JDK_AOT = System.getProperty("jdk", Os.newestJdk(25));
+
 	static final String GATEWAY_JVM_ARGS = System.getProperty("gatewayJvmArgs", "");
 
 	static final Path CERTIFICATE = Path.of(System.getProperty("tlsCertificate", "src/test/resources/tls/cert.pem"))
@@ -108,6 +114,7 @@ final class Settings {
 		p.put("startupSamples", STARTUP_SAMPLES);
 		p.put("startupSettleSeconds", STARTUP_SETTLE.toSeconds());
 		p.put("cds", CDS);
+		p.put("jdk", JDK_AOT);
 		p.put("gatewayJvmArgs", GATEWAY_JVM_ARGS);
 		p.put("tlsCertificate", CERTIFICATE.toString());
 		p.put("tlsPrivateKey", PRIVATE_KEY.toString());
@@ -136,6 +143,7 @@ final class Settings {
 		total += (IDLE_CONNECTIONS > 0) ? 20 + PEERS.size() * IDLE_CONNECTIONS / 300.0 + IDLE_CONNECTIONS / 200.0 : 0;
 		total += (STARTUP_SAMPLES > 0)
 				? STARTUP_SAMPLES * ((CDS ? 3 : 1) * (7 + STARTUP_SETTLE.toSeconds()) + 2 * PEERS.size()) + (CDS ? 15 : 0)
+						+ (JDK_AOT.isEmpty() ? 0 : 25 + STARTUP_SAMPLES * (4 + STARTUP_SETTLE.toSeconds()))
 				: 0;
 		return total;
 	}

@@ -12,6 +12,7 @@ import java.util.Map;
 import reactor.netty.http.client.HttpClient;
 
 import static io.pomelo.gateway.bench.Settings.CDS;
+import static io.pomelo.gateway.bench.Settings.JDK_AOT;
 import static io.pomelo.gateway.bench.Settings.STARTUP_SAMPLES;
 import static io.pomelo.gateway.bench.Settings.STARTUP_SETTLE;
 import static io.pomelo.gateway.bench.Settings.WORK;
@@ -20,8 +21,10 @@ import static io.pomelo.gateway.bench.Settings.WORK;
  * Process start to the first echo relayed through it, and the RSS startupSettleSeconds later: the fat
  * jar, the extracted jar ({@code -Djarmode=tools extract}), the extracted jar with a dynamic CDS archive
  * from a training run ({@code -XX:ArchiveClassesAtExit} with {@code -Dspring.context.exit=onRefresh},
- * what the Dockerfile does); each peer for scale, the same samples in every row. The variants and peers
- * take turns, sample by sample.
+ * what the Dockerfile does on JDK 17), and, where a JDK 25 is found, the extracted jar on it with an AOT
+ * cache and compact object headers (the Docker image's default); each peer for scale, the same samples
+ * in every row. The variants and peers take turns, sample by sample. The first element of a variant's
+ * launch is its java.
  */
 final class Startup {
 
@@ -31,12 +34,21 @@ final class Startup {
 	static List<Row> rows(Path jar, Processes processes, HttpClient client, int backendPort, Report report)
 			throws Exception {
 		Map<String, List<String>> variants = new LinkedHashMap<>();
-		variants.put("fat jar", List.of("-jar", jar.toString()));
+		String java = Processes.java();
+		variants.put("fat jar", List.of(java, "-jar", jar.toString()));
 		if (CDS) {
 			Path extracted = extract(jar, processes);
 			Path archive = train(extracted, processes, backendPort);
-			variants.put("extracted", List.of("-jar", extracted.toString()));
-			variants.put("extracted + CDS", List.of("-XX:SharedArchiveFile=" + archive, "-jar", extracted.toString()));
+			variants.put("extracted", List.of(java, "-jar", extracted.toString()));
+			variants.put("extracted + CDS", List.of(java, "-XX:SharedArchiveFile=" + archive, "-jar", extracted.toString()));
+			if (!JDK_AOT.isEmpty()) {
+				String java25 = Path.of(JDK_AOT, "bin", "java").toString();
+				Path cache = trainAot(java25, extracted, processes, backendPort);
+				List<String> launch = new ArrayList<>(List.of(java25));
+				launch.addAll(AOT_FLAGS);
+				launch.addAll(List.of("-XX:AOTCache=" + cache, "-jar", extracted.toString()));
+				variants.put("extracted + AOT cache, JDK " + Os.javaVersion(java25), launch);
+			}
 		}
 		Map<String, Row> rows = new LinkedHashMap<>();
 		variants.keySet().forEach((name) -> rows.put(name, new Row("startup", "startup, gateway " + name)));
@@ -100,12 +112,39 @@ final class Startup {
 		return archive;
 	}
 
+	/** The Docker image's JVM flags on JDK 25 (docker/jvm-aot.args, less the cache itself). */
+	static final List<String> AOT_FLAGS = List.of("-XX:+UseCompactObjectHeaders", "--enable-native-access=ALL-UNNAMED");
+
+	/**
+	 * An AOT cache from one training run to the refreshed context (JEP 514's one-step -XX:AOTCacheOutput),
+	 * with the flags of the measured starts, which the cache requires.
+	 */
+	static Path trainAot(String java, Path extracted, Processes processes, int backendPort) throws Exception {
+		Path cache = extracted.getParent().getParent().resolve("app.aot");
+		Files.deleteIfExists(cache);
+		List<String> command = new ArrayList<>(List.of(java));
+		command.addAll(Gateway.jvmFlags());
+		command.addAll(AOT_FLAGS);
+		command.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh", "-jar",
+				extracted.toString()));
+		command.addAll(Gateway.arguments("aot-training", Os.freePort(), Os.freePort(), false, backendPort, backendPort));
+		long start = System.nanoTime();
+		processes.runToCompletion(command, WORK.resolve("aot-training.log"), Duration.ofMinutes(3));
+		if (!Files.isRegularFile(cache)) {
+			throw new IllegalStateException("the AOT training run wrote no " + cache + "; see "
+					+ WORK.resolve("aot-training.log"));
+		}
+		System.out.printf(Locale.ROOT, "AOT training run (%s): %.1f s, cache %,d KiB%n", java,
+				(System.nanoTime() - start) / 1e9, Files.size(cache) / 1024);
+		return cache;
+	}
+
 	static Map<String, Double> startGateway(Processes processes, HttpClient client, List<String> launch,
 			int backendPort, int sample) throws Exception {
 		int port = Os.freePort();
-		List<String> command = new ArrayList<>(List.of(Processes.java()));
+		List<String> command = new ArrayList<>(List.of(launch.get(0)));
 		command.addAll(Gateway.jvmFlags());
-		command.addAll(launch);
+		command.addAll(launch.subList(1, launch.size()));
 		command.addAll(Gateway.arguments("startup", port, Os.freePort(), false, backendPort, backendPort));
 		long start = System.nanoTime();
 		Process process = processes.start(new ProcessBuilder(command).redirectErrorStream(true)
@@ -119,7 +158,7 @@ final class Startup {
 			m.put("startupMillis", millis);
 			m.put("idleRssMiB", Os.rssBytes(List.of(process.pid())) / 1048576.0);
 			String archive = launch.stream()
-				.filter((arg) -> arg.startsWith("-XX:SharedArchiveFile="))
+				.filter((arg) -> arg.startsWith("-XX:SharedArchiveFile=") || arg.startsWith("-XX:AOTCache="))
 				.findFirst()
 				.orElse(null);
 			if (archive != null) {

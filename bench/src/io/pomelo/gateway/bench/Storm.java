@@ -39,7 +39,8 @@ final class Storm {
 	private Storm() {
 	}
 
-	record Way(String name, String uri, Supplier<List<Long>> pids) {
+	/** A proxy's wss way to the idle backend; refusals are its own counts (empty for the peers). */
+	record Way(String name, String uri, Supplier<List<Long>> pids, Supplier<Map<String, Double>> refusals) {
 	}
 
 	static List<Row> rows(List<Way> ways, int n, List<String> why, TrustManagerFactory trust) throws Exception {
@@ -61,8 +62,21 @@ final class Storm {
 					: "a new client TLS context per client (the JDK's): a full handshake each");
 			row.add("direct", Map.of());
 			for (Way way : ways) {
+				Map<String, Double> before = way.refusals().get();
 				Map<String, Double> m = run(way, n, trust, resume);
 				row.add(way.name(), m);
+				Map<String, Double> after = way.refusals().get();
+				StringBuilder refused = new StringBuilder();
+				after.forEach((key, count) -> {
+					double delta = count - before.getOrDefault(key, 0.0);
+					if (delta > 0) {
+						refused.append(refused.isEmpty() ? "" : ", ").append(key).append(" ").append((long) delta);
+					}
+				});
+				if (!refused.isEmpty()) {
+					row.notes.add(way.name() + " refused or cut short: " + refused);
+					System.out.println(label + " " + way.name() + " refused or cut short: " + refused);
+				}
 				System.out.printf(Locale.ROOT,
 						"%-34s %-8s all in after %,6.0f ms  p99 %,6.0f ms  failed %.0f  cpu/client %.3f ms  resumed %.0f%n",
 						label, way.name(), m.get("stormMillis"), m.get("stormP99Millis"), m.get("errors"),

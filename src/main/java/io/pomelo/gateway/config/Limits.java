@@ -45,9 +45,11 @@ public class Limits {
 
 	/**
 	 * Most client connections still in TLS, the upgrade request or the backend handshake
-	 * at once; beyond it new connections are closed at accept, before any TLS work.
+	 * at once; beyond it new connections are closed at accept, before any TLS work. It
+	 * bounds the memory of handshakes in progress, and must stay above a reconnect storm:
+	 * at 4,096, 9,488 wss players reconnecting at once saw 3,253 refused.
 	 */
-	private int maxPendingConnections = 4096;
+	private int maxPendingConnections = 16384;
 
 	/**
 	 * Limits per client address (an IPv4 address, or an IPv6 prefix).
