@@ -96,20 +96,8 @@ final class Startup {
 	/** The same JVM flags as the measured starts: an archive is only used under matching conditions. */
 	static Path train(Path extracted, Processes processes, int backendPort) throws Exception {
 		Path archive = extracted.getParent().getParent().resolve("app.jsa");
-		List<String> command = new ArrayList<>(List.of(Processes.java()));
-		command.addAll(Gateway.jvmFlags());
-		command.addAll(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Dspring.context.exit=onRefresh", "-jar",
-				extracted.toString()));
-		command.addAll(Gateway.arguments("training", Os.freePort(), Os.freePort(), false, backendPort, backendPort));
-		long start = System.nanoTime();
-		processes.runToCompletion(command, WORK.resolve("cds-training.log"), Duration.ofMinutes(3));
-		if (!Files.isRegularFile(archive)) {
-			throw new IllegalStateException(
-					"the training run wrote no " + archive + "; see " + WORK.resolve("cds-training.log"));
-		}
-		System.out.printf(Locale.ROOT, "CDS training run: %.1f s, archive %,d KiB%n", (System.nanoTime() - start) / 1e9,
-				Files.size(archive) / 1024);
-		return archive;
+		return trainingRun("CDS", Processes.java(), List.of("-XX:ArchiveClassesAtExit=" + archive), archive, extracted,
+				processes, backendPort);
 	}
 
 	/** The Docker image's JVM flags on JDK 25 (docker/jvm-aot.args, less the cache itself). */
@@ -121,22 +109,33 @@ final class Startup {
 	 */
 	static Path trainAot(String java, Path extracted, Processes processes, int backendPort) throws Exception {
 		Path cache = extracted.getParent().getParent().resolve("app.aot");
-		Files.deleteIfExists(cache);
+		List<String> flags = new ArrayList<>(AOT_FLAGS);
+		flags.add("-XX:AOTCacheOutput=" + cache);
+		return trainingRun("AOT", java, flags, cache, extracted, processes, backendPort);
+	}
+
+	/**
+	 * Runs the extracted jar to its refreshed context (-Dspring.context.exit=onRefresh, as the Dockerfile's
+	 * training does) with the flags that make it write {@code output}.
+	 */
+	private static Path trainingRun(String kind, String java, List<String> flags, Path output, Path extracted,
+			Processes processes, int backendPort) throws Exception {
+		Files.deleteIfExists(output);
 		List<String> command = new ArrayList<>(List.of(java));
 		command.addAll(Gateway.jvmFlags());
-		command.addAll(AOT_FLAGS);
-		command.addAll(List.of("-XX:AOTCacheOutput=" + cache, "-Dspring.context.exit=onRefresh", "-jar",
-				extracted.toString()));
-		command.addAll(Gateway.arguments("aot-training", Os.freePort(), Os.freePort(), false, backendPort, backendPort));
+		command.addAll(flags);
+		command.addAll(List.of("-Dspring.context.exit=onRefresh", "-jar", extracted.toString()));
+		String name = kind.toLowerCase(Locale.ROOT) + "-training";
+		command.addAll(Gateway.arguments(name, Os.freePort(), Os.freePort(), false, backendPort, backendPort));
+		Path log = WORK.resolve(name + ".log");
 		long start = System.nanoTime();
-		processes.runToCompletion(command, WORK.resolve("aot-training.log"), Duration.ofMinutes(3));
-		if (!Files.isRegularFile(cache)) {
-			throw new IllegalStateException("the AOT training run wrote no " + cache + "; see "
-					+ WORK.resolve("aot-training.log"));
+		processes.runToCompletion(command, log, Duration.ofMinutes(3));
+		if (!Files.isRegularFile(output)) {
+			throw new IllegalStateException("the " + kind + " training run wrote no " + output + "; see " + log);
 		}
-		System.out.printf(Locale.ROOT, "AOT training run (%s): %.1f s, cache %,d KiB%n", java,
-				(System.nanoTime() - start) / 1e9, Files.size(cache) / 1024);
-		return cache;
+		System.out.printf(Locale.ROOT, "%s training run (%s): %.1f s, %,d KiB%n", kind, java,
+				(System.nanoTime() - start) / 1e9, Files.size(output) / 1024);
+		return output;
 	}
 
 	static Map<String, Double> startGateway(Processes processes, HttpClient client, List<String> launch,
