@@ -27,7 +27,7 @@ record Metric(String key, String label, String format, boolean higherIsBetter, b
 			new Metric("handshakeP99Millis", "p99 open+echo+close ms", "%.2f", false, true, false),
 			new Metric("errors", "failed handshakes", "%.0f", false, true, false),
 			new Metric("connectedClients", "clients connected", "%,.0f", true, true, false),
-			new Metric("stormMillis", "all connected after ms", "%,.0f", false, true, true),
+			new Metric("stormMillis", "last client in or failed, ms", "%,.0f", false, true, true),
 			new Metric("stormP99Millis", "p99 open+echo ms", "%,.0f", false, true, false),
 			new Metric("proxyCpuMsPerClient", "proxy CPU ms per client", "%.3f", false, true, true),
 			new Metric("resumedClients", "TLS sessions resumed", "%,.0f", true, true, false),

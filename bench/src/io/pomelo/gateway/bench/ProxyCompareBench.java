@@ -1,13 +1,18 @@
 package io.pomelo.gateway.bench;
 
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import javax.net.ssl.TrustManagerFactory;
 
 import org.slf4j.LoggerFactory;
 import reactor.netty.DisposableServer;
@@ -295,15 +300,13 @@ public final class ProxyCompareBench {
 	}
 
 	/** Trusts exactly the certificate every proxy serves. */
-	static javax.net.ssl.TrustManagerFactory trustedCertificate() throws Exception {
-		java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+	static TrustManagerFactory trustedCertificate() throws Exception {
+		KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
 		store.load(null, null);
-		try (java.io.InputStream in = Files.newInputStream(CERTIFICATE)) {
-			store.setCertificateEntry("proxy", java.security.cert.CertificateFactory.getInstance("X.509")
-				.generateCertificate(in));
+		try (InputStream in = Files.newInputStream(CERTIFICATE)) {
+			store.setCertificateEntry("proxy", CertificateFactory.getInstance("X.509").generateCertificate(in));
 		}
-		javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory
-			.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+		TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
 		factory.init(store);
 		return factory;
 	}

@@ -28,7 +28,8 @@ import static io.pomelo.gateway.bench.Settings.STORM_IN_FLIGHT;
 
 /**
  * A reconnect storm, as after a deploy: N wss clients connect at once (at most stormInFlight handshakes
- * open at a time), each has its echo and stays connected. Reported per proxy: the time until all are in,
+ * open at a time), each has its echo and stays connected, as a reconnected player does before it goes
+ * idle. Reported per proxy: the time until all are in,
  * the p99 of one client's open-and-echo, the failures and the proxy's CPU per client. Twice, every client
  * with a TLS context of its own: first new ones (a full handshake each), then ones that each hold a session
  * from an earlier connection to that proxy, as players reconnecting after a deploy do, and offer it for
@@ -96,7 +97,7 @@ final class Storm {
 		if (resume) {
 			// The sessions the storm's clients offer: one earlier connection each, before the deploy.
 			Flux.range(0, n)
-				.flatMap((i) -> open(base.secure((spec) -> spec.sslContext(contexts.get(i))), way.uri())
+				.flatMap((i) -> Idle.openIdle(base.secure((spec) -> spec.sslContext(contexts.get(i))), way.uri())
 					.doOnNext(Connection::dispose)
 					.onErrorResume((error) -> Mono.empty()), 200)
 				.then()
@@ -113,7 +114,7 @@ final class Storm {
 		try {
 			Flux.range(0, n).flatMap((i) -> Mono.defer(() -> {
 				long began = System.nanoTime();
-				return open(base.secure((spec) -> spec.sslContext(contexts.get(i))), way.uri()).doOnNext((connection) -> {
+				return Idle.openIdle(base.secure((spec) -> spec.sslContext(contexts.get(i))), way.uri()).doOnNext((connection) -> {
 					synchronized (latencies) {
 						latencies.recordValue(Math.max(1, (System.nanoTime() - began) / 1000));
 					}
@@ -144,11 +145,6 @@ final class Storm {
 			// The next proxy's storm starts from quiet sockets.
 			Thread.sleep(Math.min(5000, 500 + before / 4));
 		}
-	}
-
-	/** Connected, one echo had, left open: what a reconnected player is before it goes idle. */
-	private static Mono<Connection> open(HttpClient client, String uri) {
-		return Idle.openIdle(client, uri);
 	}
 
 	private static SslContext context(TrustManagerFactory trust) {
