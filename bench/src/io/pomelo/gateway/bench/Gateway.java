@@ -93,6 +93,8 @@ record Gateway(String name, Process process, int port, int managementPort, boole
 		return new Target("gateway", client, scheme + "://127.0.0.1:" + this.port + "/conn/", this::pids);
 	}
 
+	private static final Pattern REFUSAL_TAG = Pattern.compile("(reason|phase|kind)=\"([^\"]*)\"");
+
 	/**
 	 * The gateway's counts of what it refused or cut short before a session, by metric and reason (phase,
 	 * kind), from its Prometheus endpoint: why a client of the bench failed.
@@ -106,8 +108,7 @@ record Gateway(String name, Process process, int port, int managementPort, boole
 						|| line.startsWith("pomelo_gateway_client_errors_total{")
 						|| line.startsWith("pomelo_gateway_handshake_failures_total{"))
 				.forEach((line) -> {
-					Matcher tag = Pattern.compile("(reason|phase|kind)=\"([^\"]*)\"")
-						.matcher(line);
+					Matcher tag = REFUSAL_TAG.matcher(line);
 					String key = line.substring(0, line.indexOf('{')).replace("pomelo_gateway_", "").replace("_total", "")
 							+ (tag.find() ? "{" + tag.group(2) + "}" : "");
 					counts.merge(key, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);

@@ -164,6 +164,8 @@ final class Os {
 		}
 	}
 
+	private static final Pattern JDK_FEATURE = Pattern.compile("-(\\d+)(-|$|\\.)");
+
 	/**
 	 * The newest JDK under /usr/lib/jvm whose directory name carries a feature version of at least
 	 * {@code feature} and that has a java; empty when there is none.
@@ -173,8 +175,7 @@ final class Os {
 		String best = "";
 		int bestVersion = 0;
 		for (File candidate : (candidates != null) ? candidates : new File[0]) {
-			Matcher version = Pattern.compile("-(\\d+)(-|$|\\.)")
-				.matcher(candidate.getName());
+			Matcher version = JDK_FEATURE.matcher(candidate.getName());
 			if (version.find() && !Files.isSymbolicLink(candidate.toPath())
 					&& Files.isExecutable(candidate.toPath().resolve("bin/java"))) {
 				int v = Integer.parseInt(version.group(1));
