@@ -5,6 +5,10 @@
 #   scripts/podman-env.sh install     podman, runc, debootstrap, and the containers.conf these machines need
 #   scripts/podman-env.sh bases       local stand-ins for eclipse-temurin:25-jdk and :25-jre (cached)
 #   scripts/podman-env.sh all         both
+#   scripts/podman-env.sh service     podman's Docker API where Testcontainers looks first (/run/docker.sock)
+#   scripts/podman-env.sh fixtures IMAGE...
+#                                     the fixtures' images (redis:7, prom/prometheus, node:20, ...): pulled
+#                                     when a registry answers, else local stand-ins (cached by content hash)
 #
 # The stand-ins are Debian bookworm (debootstrap from this machine's own apt source) with the machine's
 # Temurin 25 JDK copied in (the JRE made from it with jlink), the host's trust store (downloads inside a build need it here), and passwd
@@ -53,6 +57,17 @@ mirror() {
   echo "$uri"
 }
 
+minbase() {
+  mkdir -p "$WORK"
+  log "debootstrap bookworm from $(mirror)"
+  rm -rf "$WORK/rootfs"
+  debootstrap --variant=minbase --include=passwd,ca-certificates bookworm "$WORK/rootfs" "$(mirror)" >"$WORK/debootstrap.log" 2>&1 \
+    || { tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
+  rm -rf "$WORK/rootfs/var/cache/apt/archives/"*.deb "$WORK/rootfs/var/lib/apt/lists/"*
+  tar -C "$WORK/rootfs" -c . | podman import -q - localhost/debian-minbase:bookworm >/dev/null
+  rm -rf "$WORK/rootfs"
+}
+
 bases() {
   [ -x "$JDK/bin/java" ] || { log "no Temurin 25 JDK at $JDK (set TEMURIN_25_HOME)"; exit 1; }
   local hash
@@ -63,15 +78,7 @@ bases() {
     return
   fi
   mkdir -p "$WORK"
-  if ! podman image exists localhost/debian-minbase:bookworm; then
-    log "debootstrap bookworm from $(mirror)"
-    rm -rf "$WORK/rootfs"
-    debootstrap --variant=minbase --include=passwd,ca-certificates bookworm "$WORK/rootfs" "$(mirror)" >"$WORK/debootstrap.log" 2>&1 \
-      || { tail -20 "$WORK/debootstrap.log" >&2; exit 1; }
-    rm -rf "$WORK/rootfs/var/cache/apt/archives/"*.deb "$WORK/rootfs/var/lib/apt/lists/"*
-    tar -C "$WORK/rootfs" -c . | podman import -q - localhost/debian-minbase:bookworm >/dev/null
-    rm -rf "$WORK/rootfs"
-  fi
+  podman image exists localhost/debian-minbase:bookworm || minbase
   local context="$WORK/temurin"
   rm -rf "$context" && mkdir -p "$context/certs"
   cp -a "$JDK" "$context/jdk"
@@ -105,9 +112,112 @@ EOF
   rm -rf "$context"
 }
 
+SOCKET=/run/podman/podman.sock
+
+service() {
+  # What Debian's podman-docker package and podman.socket unit do on a machine with systemd: podman's
+  # Docker API on its socket, and /run/docker.sock pointing at it, where Docker clients look first.
+  if ! podman --url "unix://$SOCKET" version >/dev/null 2>&1; then
+    log "starting podman's Docker API on $SOCKET"
+    mkdir -p /run/podman "$WORK"
+    rm -f "$SOCKET"
+    # chroot isolation: the OCI runtime cannot set up the RUN steps of a build on these machines.
+    BUILDAH_ISOLATION=chroot setsid nohup podman system service --time=0 "unix://$SOCKET" \
+      >"$WORK/service.log" 2>&1 </dev/null &
+    for _ in $(seq 100); do
+      podman --url "unix://$SOCKET" version >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+    podman --url "unix://$SOCKET" version >/dev/null 2>&1 || { tail -20 "$WORK/service.log" >&2; exit 1; }
+  fi
+  if [ ! -e /run/docker.sock ] && [ ! -L /run/docker.sock ]; then
+    ln -s "$SOCKET" /run/docker.sock
+  fi
+}
+
+# A stand-in for an official image, built from the local Debian base when no registry answers. The
+# recipe is chosen by the image's repository name, so the names stay configurable.
+standin() {
+  local image=$1 context=$2 name
+  name=${image##*/}
+  case "${name%%:*}" in
+    redis)
+      cat >"$context/Containerfile" <<'EOF'
+FROM localhost/debian-minbase:bookworm
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server \
+ && rm -rf /var/lib/apt/lists/*
+EXPOSE 6379
+CMD ["redis-server"]
+EOF
+      ;;
+    prometheus)
+      # The official image's entry point and defaults; Debian's build of the same program.
+      cat >"$context/Containerfile" <<'EOF'
+FROM localhost/debian-minbase:bookworm
+RUN apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus \
+ && rm -rf /var/lib/apt/lists/* && mkdir -p /prometheus && chown nobody:nogroup /prometheus
+USER nobody
+EXPOSE 9090
+ENTRYPOINT ["/bin/prometheus"]
+CMD ["--config.file=/etc/prometheus/prometheus.yml", "--storage.tsdb.path=/prometheus"]
+EOF
+      ;;
+    node)
+      # This machine's own Node.js and npm, laid out as in the official image.
+      local want=${name#*:} have
+      have=$(node --version | sed 's/^v//')
+      [ "$want" = "$name" ] || [ "${have%%.*}" = "${want%%.*}" ] \
+        || log "warning: $image stands in with this machine's Node.js $have"
+      cp -L "$(command -v node)" "$context/node"
+      cp -a "$(npm root -g)/npm" "$context/npm"
+      cp -L /etc/ssl/certs/ca-certificates.crt "$context/ca-certificates.crt"
+      cat >"$context/Containerfile" <<'EOF'
+FROM localhost/debian-minbase:bookworm
+COPY node /usr/local/bin/node
+COPY npm /usr/local/lib/node_modules/npm
+COPY ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+# Node.js keeps its own CA list: the machine's trust is added, as the host's npm has it.
+ENV NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm \
+ && ln -s ../lib/node_modules/npm/bin/npx-cli.js /usr/local/bin/npx
+CMD ["node"]
+EOF
+      ;;
+    *) log "no stand-in recipe for $image"; return 1 ;;
+  esac
+}
+
+fixtures() {
+  [ $# -gt 0 ] || { log "fixtures: name the images"; exit 2; }
+  local hash image label context="$WORK/standin"
+  for image in "$@"; do
+    if ! podman image exists "$image" && podman pull -q "$image" >/dev/null 2>&1; then
+      log "pulled $image"
+      continue
+    fi
+    rm -rf "$context" && mkdir -p "$context"
+    standin "$image" "$context"
+    # The recipe and what it copies from this machine: a change rebuilds the stand-in.
+    hash=$( (cat "$context/Containerfile"; node --version) | sha256sum | cut -c1-16)
+    if podman image exists "$image"; then
+      label=$(podman image inspect --format '{{index .Labels "pomelo.env.hash"}}' "$image")
+      # An image of someone else's (pulled, or built by hand) is left as it is.
+      case "$label" in "$hash"|""|"<no value>") rm -rf "$context"; continue ;; esac
+    fi
+    podman image exists localhost/debian-minbase:bookworm || minbase
+    log "building the stand-in $image (hash $hash)"
+    podman build --isolation=chroot --network=host --label "pomelo.env.hash=$hash" --label "pomelo.standin=true" \
+      -t "$image" "$context" >"$WORK/build-standin.log" 2>&1 \
+      || { tail -20 "$WORK/build-standin.log" >&2; exit 1; }
+    rm -rf "$context"
+  done
+}
+
 case "${1:-all}" in
   install) install ;;
   bases) bases ;;
   all) install; bases ;;
-  *) echo "usage: $0 install|bases|all" >&2; exit 2 ;;
+  service) install; service ;;
+  fixtures) shift; install; fixtures "$@" ;;
+  *) echo "usage: $0 install|bases|all|service|fixtures IMAGE..." >&2; exit 2 ;;
 esac
