@@ -28,6 +28,11 @@ public final class DebianPackages {
 			if (Files.isExecutable(binary)) {
 				return;
 			}
+			if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
+				throw new IllegalStateException(binary + " is missing and this machine has no apt-get: install "
+						+ packageName + " (Debian's package name), or run a Docker engine or podman for"
+						+ " -Dfixtures=container where the fixture has an image");
+			}
 			Path root = Path.of("/");
 			if (!updated) {
 				PomeloServer.run(root, Duration.ofMinutes(5), "apt-get", "update");

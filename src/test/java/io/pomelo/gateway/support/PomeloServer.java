@@ -1,32 +1,27 @@
 package io.pomelo.gateway.support;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * A real Pomelo 2.2.7 server (the app in {@code pomelo-app/}) on free loopback ports, run
- * by the local Node.js. It installs the app's npm packages on first use, starts the
- * master in its own process group with {@code setsid}, waits for {@code POMELO READY},
- * and on close kills the whole group, since a SIGTERM to the master alone leaves the gate
- * and connectors running.
- * <p>
- * This machine kind has no Docker engine, so there is no container path for Pomelo: no
- * image of this app exists, and Node.js is always present where the tests run.
+ * A real Pomelo 2.2.7 server (the app in {@code pomelo-app/}) on free loopback ports,
+ * waiting for its {@code POMELO READY}. As {@link Fixtures} chose, it runs as a container
+ * of the app's image ({@code pomelo-app/Dockerfile} on {@code node:20}, built once per
+ * content hash), or by the local Node.js after a local {@code npm ci}. Closing it kills
+ * every Pomelo process at once (the container, or the master's process group), since a
+ * SIGTERM to the master alone leaves the gate and connectors running.
  */
 public final class PomeloServer implements AutoCloseable {
 
@@ -34,13 +29,11 @@ public final class PomeloServer implements AutoCloseable {
 
 	private static final Object INSTALL_LOCK = new Object();
 
-	private final Process process;
+	private final FixtureProcess process;
 
 	private final int gatePort;
 
 	private final List<Integer> connectorPorts;
-
-	private final Path log;
 
 	private final Options options;
 
@@ -48,15 +41,14 @@ public final class PomeloServer implements AutoCloseable {
 
 	private final int rpcBase;
 
-	private PomeloServer(Process process, Options options, int masterPort, int gatePort, List<Integer> connectorPorts,
-			int rpcBase, Path log) {
+	private PomeloServer(FixtureProcess process, Options options, int masterPort, int gatePort,
+			List<Integer> connectorPorts, int rpcBase) {
 		this.process = process;
 		this.options = options;
 		this.masterPort = masterPort;
 		this.gatePort = gatePort;
 		this.connectorPorts = connectorPorts;
 		this.rpcBase = rpcBase;
-		this.log = log;
 	}
 
 	/** Options for a server. */
@@ -102,7 +94,6 @@ public final class PomeloServer implements AutoCloseable {
 
 	/** Starts a server and waits until every client port listens. */
 	public static PomeloServer start(Options options) {
-		ensureInstalled();
 		List<Integer> ports = freePorts(3 + 2 * options.connectors());
 		return start(options, ports.get(0), ports.get(1), List.copyOf(ports.subList(2, 2 + options.connectors())),
 				consecutiveFreePorts(options.connectors()));
@@ -117,67 +108,42 @@ public final class PomeloServer implements AutoCloseable {
 	}
 
 	private static PomeloServer start(Options options, int master, int gate, List<Integer> connectors, int rpcBase) {
-		ensureInstalled();
-		try {
-			Path log = Files.createTempFile("pomelo-", ".log");
-			ProcessBuilder builder = new ProcessBuilder("setsid", "node", APP.resolve("start.js").toString())
-				.directory(APP.toFile())
-				.redirectError(log.toFile());
-			Map<String, String> env = builder.environment();
-			env.put("POMELO_MASTER_PORT", String.valueOf(master));
-			env.put("POMELO_GATE_PORT", String.valueOf(gate));
-			env.put("POMELO_CONNECTOR_PORTS",
-					connectors.stream().map(String::valueOf).collect(Collectors.joining(",")));
-			env.put("POMELO_RPC_BASE_PORT", String.valueOf(rpcBase));
-			env.put("POMELO_HEARTBEAT", String.valueOf(options.heartbeatSeconds()));
-			env.put("POMELO_USE_DICT", String.valueOf(options.useDict()));
-			env.put("POMELO_USE_PROTOBUF", String.valueOf(options.useProtobuf()));
-			if (options.adminUser() != null) {
-				env.put("POMELO_ADMIN_USER", options.adminUser());
-				env.put("POMELO_ADMIN_PASSWORD", options.adminPassword());
-			}
-			env.put("POMELO_GATEWAY_MODULE", String.valueOf(options.gatewayModule()));
-			Process process = builder.start();
-			PomeloServer server = new PomeloServer(process, options, master, gate, List.copyOf(connectors), rpcBase,
-					log);
-			if (!server.awaitReady(Duration.ofSeconds(60))) {
-				String output = Files.readString(log);
-				server.close();
-				throw new IllegalStateException("Pomelo did not become ready within 60 s:\n" + output);
-			}
-			return server;
+		Map<String, String> env = new LinkedHashMap<>();
+		env.put("POMELO_MASTER_PORT", String.valueOf(master));
+		env.put("POMELO_GATE_PORT", String.valueOf(gate));
+		env.put("POMELO_CONNECTOR_PORTS", connectors.stream().map(String::valueOf).collect(Collectors.joining(",")));
+		env.put("POMELO_RPC_BASE_PORT", String.valueOf(rpcBase));
+		env.put("POMELO_HEARTBEAT", String.valueOf(options.heartbeatSeconds()));
+		env.put("POMELO_USE_DICT", String.valueOf(options.useDict()));
+		env.put("POMELO_USE_PROTOBUF", String.valueOf(options.useProtobuf()));
+		if (options.adminUser() != null) {
+			env.put("POMELO_ADMIN_USER", options.adminUser());
+			env.put("POMELO_ADMIN_PASSWORD", options.adminPassword());
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+		env.put("POMELO_GATEWAY_MODULE", String.valueOf(options.gatewayModule()));
+		FixtureProcess process = Fixtures.launch("pomelo")
+			.local(PomeloServer::ensureInstalled, List.of("node", APP.resolve("start.js").toString()), APP)
+			.container(PomeloServer::appImage, List.of("node", "start.js"))
+			.environment(env)
+			.start();
+		PomeloServer server = new PomeloServer(process, options, master, gate, List.copyOf(connectors), rpcBase);
+		if (!server.awaitReady(Duration.ofSeconds(60))) {
+			String output = process.output();
+			server.close();
+			throw new IllegalStateException("Pomelo did not become ready within 60 s:\n" + output);
 		}
+		return server;
+	}
+
+	/** The app's image on the node image, built when the app or the base changed. */
+	private static synchronized String appImage() {
+		String node = Fixtures.image("node", "node:20");
+		return Fixtures.built("pomelo-wx-gateway-test-app", APP, Map.of("NODE_IMAGE", node), node);
 	}
 
 	private boolean awaitReady(Duration timeout) {
-		CompletableFuture<Boolean> ready = new CompletableFuture<>();
-		Thread reader = new Thread(() -> {
-			try (BufferedReader lines = new BufferedReader(
-					new InputStreamReader(this.process.getInputStream(), StandardCharsets.UTF_8))) {
-				String line;
-				while ((line = lines.readLine()) != null) {
-					if (line.contains("POMELO READY")) {
-						ready.complete(true);
-					}
-				}
-			}
-			catch (IOException ex) {
-				// The process went away; readiness below reports it.
-			}
-			ready.complete(false);
-		}, "pomelo-stdout");
-		reader.setDaemon(true);
-		reader.start();
-		try {
-			return ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS) && listening(this.gatePort)
-					&& this.connectorPorts.stream().allMatch(PomeloServer::listening);
-		}
-		catch (Exception ex) {
-			return false;
-		}
+		return this.process.awaitOutput("POMELO READY", timeout) && listening(this.gatePort)
+				&& this.connectorPorts.stream().allMatch(PomeloServer::listening);
 	}
 
 	/**
@@ -243,48 +209,24 @@ public final class PomeloServer implements AutoCloseable {
 		return "ws://127.0.0.1:" + this.connectorPorts.get(index);
 	}
 
-	/** The last lines the servers wrote to standard error, for a failure message. */
+	/** The last lines the servers wrote, for a failure message. */
 	public String errorTail(int lines) {
-		try {
-			List<String> all = Files.readAllLines(this.log);
-			return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-		}
-		catch (IOException ex) {
-			return "(no log: " + ex.getMessage() + ")";
-		}
+		List<String> all = this.process.output().lines().toList();
+		return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
 	}
 
-	/** Whether the process group is still running. */
+	/** Whether the servers still run. */
 	public boolean isAlive() {
 		return this.process.isAlive();
 	}
 
 	/**
-	 * Kills the whole process group with SIGKILL: every server vanishes at once, as in a
-	 * crash, and their sockets close without WebSocket close frames.
+	 * Kills every server at once with SIGKILL, as in a crash: their sockets close without
+	 * WebSocket close frames.
 	 */
 	@Override
 	public void close() {
-		if (this.process.isAlive()) {
-			try {
-				new ProcessBuilder("kill", "-KILL", "--", "-" + this.process.pid()).inheritIO()
-					.start()
-					.waitFor(10, TimeUnit.SECONDS);
-				this.process.waitFor(10, TimeUnit.SECONDS);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
-		}
-		try {
-			Files.deleteIfExists(this.log);
-		}
-		catch (IOException ex) {
-			// A leftover temp log is harmless.
-		}
+		this.process.close();
 	}
 
 	static boolean listening(int port) {

@@ -11,21 +11,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A real Prometheus (Debian's {@code prometheus} package, 2.42) scraping the gateway's
- * management port every second, on a free loopback port with its storage in a temporary
- * folder. The package is installed with apt on first use when {@code /usr/bin/prometheus}
- * is missing; whatever service the package itself starts is left alone, because this
- * fixture runs a process of its own.
+ * A real Prometheus scraping the gateway's management port every second, on a free
+ * loopback port: the {@code prom/prometheus} image or Debian's {@code prometheus} package
+ * (2.42), as {@link Fixtures} chose. The package is installed with apt on first use when
+ * {@code /usr/bin/prometheus} is missing; whatever service the package itself starts is
+ * left alone, because this fixture runs a process of its own.
  */
 public final class PrometheusServer implements AutoCloseable {
 
@@ -33,7 +34,7 @@ public final class PrometheusServer implements AutoCloseable {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final Process process;
+	private final FixtureProcess process;
 
 	private final Path directory;
 
@@ -44,7 +45,7 @@ public final class PrometheusServer implements AutoCloseable {
 		.connectTimeout(Duration.ofSeconds(5))
 		.build();
 
-	private PrometheusServer(Process process, Path directory, URI api) {
+	private PrometheusServer(FixtureProcess process, Path directory, URI api) {
 		this.process = process;
 		this.directory = directory;
 		this.api = api;
@@ -56,12 +57,10 @@ public final class PrometheusServer implements AutoCloseable {
 	 * waits until it is ready.
 	 */
 	public static PrometheusServer start(int managementPort) {
-		ensureInstalled();
 		try {
 			Path directory = Files.createTempDirectory("prometheus-");
 			int port = PomeloServer.freePorts(1).get(0);
-			Path config = directory.resolve("prometheus.yml");
-			Files.writeString(config, """
+			String config = """
 					global:
 					  scrape_interval: 1s
 					  evaluation_interval: 1s
@@ -70,12 +69,23 @@ public final class PrometheusServer implements AutoCloseable {
 					    metrics_path: /actuator/prometheus
 					    static_configs:
 					      - targets: ['127.0.0.1:%d']
-					""".formatted(managementPort));
-			Process process = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
-					"--storage.tsdb.path=" + directory.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
-					"--log.level=warn")
-				.redirectErrorStream(true)
-				.redirectOutput(directory.resolve("prometheus.log").toFile())
+					""".formatted(managementPort);
+			Path localConfig = directory.resolve("prometheus.yml");
+			Files.writeString(localConfig, config);
+			List<String> options = List.of("--web.listen-address=127.0.0.1:" + port, "--log.level=warn");
+			List<String> local = new ArrayList<>(List.of(BINARY.toString(), "--config.file=" + localConfig,
+					"--storage.tsdb.path=" + directory.resolve("data")));
+			local.addAll(options);
+			// The official image's entry point is the binary; its data folder belongs to
+			// nobody.
+			String containerConfig = "/etc/prometheus/gateway-test.yml";
+			List<String> container = new ArrayList<>(
+					List.of("--config.file=" + containerConfig, "--storage.tsdb.path=/prometheus"));
+			container.addAll(options);
+			FixtureProcess process = Fixtures.launch("prometheus")
+				.local(() -> DebianPackages.ensureInstalled("prometheus", BINARY), local, directory)
+				.container(() -> Fixtures.image("prometheus", "prom/prometheus:latest"), container)
+				.containerFile(containerConfig, config)
 				.start();
 			PrometheusServer server = new PrometheusServer(process, directory, URI.create("http://127.0.0.1:" + port));
 			server.awaitReady(Duration.ofSeconds(30));
@@ -86,18 +96,11 @@ public final class PrometheusServer implements AutoCloseable {
 		}
 	}
 
-	/**
-	 * Installs Debian's prometheus package once, when the binary is missing.
-	 */
-	public static void ensureInstalled() {
-		DebianPackages.ensureInstalled("prometheus", BINARY);
-	}
-
 	private void awaitReady(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			if (!this.process.isAlive()) {
-				throw new IllegalStateException("prometheus exited with " + this.process.exitValue() + ":\n" + log());
+				throw new IllegalStateException("prometheus exited:\n" + log());
 			}
 			try {
 				HttpResponse<String> response = this.http.send(
@@ -180,25 +183,12 @@ public final class PrometheusServer implements AutoCloseable {
 
 	/** The server's own log, for failure messages. */
 	public String log() {
-		try {
-			return Files.readString(this.directory.resolve("prometheus.log"));
-		}
-		catch (IOException ex) {
-			return "(no log: " + ex.getMessage() + ")";
-		}
+		return this.process.output();
 	}
 
 	@Override
 	public void close() {
-		this.process.destroy();
-		try {
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-				this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.process.close();
 		try (Stream<Path> files = Files.walk(this.directory)) {
 			files.sorted(Comparator.reverseOrder()).forEach((file) -> file.toFile().delete());
 		}

@@ -3,23 +3,20 @@ package io.pomelo.gateway.support;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Redis (Debian's {@code redis-server}) on a free loopback port, without
- * persistence. It installs the package with apt-get when the binary is missing.
- * {@link #stop()} and {@link #start()} take it down and bring it back on the same port,
- * empty, as a Redis restart without persistence would; {@link #close()} kills it for
- * good.
- * <p>
- * This machine kind has no Docker engine, so there is no Testcontainers path.
+ * A real Redis on a free loopback port, without persistence: the {@code redis:7} image or
+ * Debian's {@code redis-server}, as {@link Fixtures} chose (the package is installed with
+ * apt-get when it is missing). {@link #stop()} and {@link #start()} take it down and
+ * bring it back on the same port, empty, as a Redis restart without persistence would;
+ * {@link #close()} kills it for good.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -27,33 +24,17 @@ public final class RedisServer implements AutoCloseable {
 
 	private final int port;
 
-	private final Path log;
-
-	private Process process;
+	private FixtureProcess process;
 
 	private RedisServer(int port) {
 		this.port = port;
-		try {
-			this.log = Files.createTempFile("redis-", ".log");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
-	/** Installs Redis if needed and starts it on a free port. */
+	/** Starts Redis on a free port, installing it first if needed. */
 	public static RedisServer startNew() {
-		ensureInstalled();
 		RedisServer server = new RedisServer(PomeloServer.freePorts(1).get(0));
-		// Killed even when the test JVM ends without reaching close().
-		Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "redis-server-reaper"));
 		server.start();
 		return server;
-	}
-
-	/** Installs redis-server with apt-get when it is missing. */
-	public static void ensureInstalled() {
-		DebianPackages.ensureInstalled("redis-server", BINARY);
 	}
 
 	/** Starts the server (again) on its port and waits until it answers PING. */
@@ -61,16 +42,16 @@ public final class RedisServer implements AutoCloseable {
 		if (this.process != null && this.process.isAlive()) {
 			return;
 		}
-		try {
-			this.process = new ProcessBuilder(BINARY.toString(), "--port", String.valueOf(this.port), "--bind",
-					"127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no")
-				.redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.log.toFile()))
-				.start();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
+		List<String> arguments = List.of("--port", String.valueOf(this.port), "--bind", "127.0.0.1", "--save", "",
+				"--appendonly", "no", "--daemonize", "no");
+		List<String> local = new ArrayList<>(List.of(BINARY.toString()));
+		local.addAll(arguments);
+		List<String> container = new ArrayList<>(List.of("redis-server"));
+		container.addAll(arguments);
+		this.process = Fixtures.launch("redis")
+			.local(() -> DebianPackages.ensureInstalled("redis-server", BINARY), local, Path.of("/"))
+			.container(() -> Fixtures.image("redis", "redis:7"), container)
+			.start();
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
 		while (System.nanoTime() < deadline) {
 			if (ping()) {
@@ -81,10 +62,9 @@ public final class RedisServer implements AutoCloseable {
 			}
 			sleep(50);
 		}
-		String output = readLog();
+		String output = this.process.output();
 		stop();
-		throw new IllegalStateException(
-				"redis-server did not answer on port " + this.port + " within 15 s:\n" + output);
+		throw new IllegalStateException("redis did not answer on port " + this.port + " within 15 s:\n" + output);
 	}
 
 	/**
@@ -95,15 +75,7 @@ public final class RedisServer implements AutoCloseable {
 		if (this.process == null) {
 			return;
 		}
-		this.process.destroyForcibly();
-		try {
-			if (!this.process.waitFor(10, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("redis-server " + this.process.pid() + " did not die within 10 s");
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		this.process.close();
 		this.process = null;
 	}
 
@@ -128,15 +100,6 @@ public final class RedisServer implements AutoCloseable {
 		return this.port;
 	}
 
-	private String readLog() {
-		try {
-			return Files.readString(this.log);
-		}
-		catch (IOException ex) {
-			return "(no log: " + ex.getMessage() + ")";
-		}
-	}
-
 	private static void sleep(long millis) {
 		try {
 			Thread.sleep(millis);
@@ -150,12 +113,6 @@ public final class RedisServer implements AutoCloseable {
 	@Override
 	public synchronized void close() {
 		stop();
-		try {
-			Files.deleteIfExists(this.log);
-		}
-		catch (IOException ex) {
-			// A leftover temp log is harmless.
-		}
 	}
 
 }

@@ -1,0 +1,214 @@
+package io.pomelo.gateway.support;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import com.github.dockerjava.api.exception.NotFoundException;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+
+/**
+ * Where the fixtures' servers run: as containers through Testcontainers wherever a Docker
+ * API answers (Docker Engine, Docker Desktop, podman's service), or as local programs.
+ * <p>
+ * {@code -Dfixtures=container|local} chooses; unset (or {@code auto}) takes containers
+ * when a Docker API answers or podman can serve one, and local programs otherwise. The
+ * choice is made once per test JVM, and every fixture prints which it used.
+ * <p>
+ * Images default to the official ones ({@code redis:7}, {@code prom/prometheus},
+ * {@code node:20}) and are set with {@code -Dfixtures.<name>.image=...}. Where podman
+ * runs and no registry answers, {@code scripts/podman-env.sh fixtures} builds local
+ * stand-ins under those names once, cached by a content hash.
+ */
+public final class Fixtures {
+
+	/** The two ways a fixture runs. */
+	public enum Strategy {
+
+		CONTAINER, LOCAL
+
+	}
+
+	private static final Path PODMAN_ENV = Path.of("scripts/podman-env.sh").toAbsolutePath();
+
+	private static Strategy strategy;
+
+	private Fixtures() {
+	}
+
+	/** The strategy of this test JVM, chosen on first use. */
+	public static synchronized Strategy strategy() {
+		if (strategy == null) {
+			strategy = choose();
+		}
+		return strategy;
+	}
+
+	/**
+	 * The image for a fixture: {@code -Dfixtures.<fixture>.image}, else the default; made
+	 * present in the engine (pulled, or a local stand-in built) before it is returned.
+	 */
+	public static String image(String fixture, String defaultImage) {
+		String image = System.getProperty("fixtures." + fixture + ".image", defaultImage);
+		ensurePresent(image);
+		return image;
+	}
+
+	/** How to start the named fixture, either way. */
+	public static FixtureLaunch launch(String fixture) {
+		return new FixtureLaunch(fixture);
+	}
+
+	/** The Docker API the containers run on, for the log. */
+	static String engine() {
+		return DockerClientFactory.instance().getTransportConfig().getDockerHost().toString();
+	}
+
+	/**
+	 * An image built from a Dockerfile whose context is {@code directory} (honouring its
+	 * {@code .dockerignore}), tagged with a hash of that context, the build arguments and
+	 * the base image's id, and built only when the engine lacks that tag.
+	 */
+	public static String built(String name, Path directory, Map<String, String> buildArguments, String baseImage) {
+		String baseId = DockerClientFactory.instance().client().inspectImageCmd(baseImage).exec().getId();
+		String tag = "localhost/" + name + ":" + contextHash(directory, buildArguments, baseId);
+		if (present(tag)) {
+			return tag;
+		}
+		ImageFromDockerfile image = new ImageFromDockerfile(tag, false).withDockerfile(directory.resolve("Dockerfile"))
+			// RUN steps download packages (npm ci): the host's network, as podman build
+			// --network=host.
+			.withBuildImageCmdModifier((command) -> command.withNetworkMode("host"));
+		buildArguments.forEach(image::withBuildArg);
+		return image.get();
+	}
+
+	private static Strategy choose() {
+		String requested = System.getProperty("fixtures", "auto").trim().toLowerCase(Locale.ROOT);
+		switch (requested) {
+			case "local" -> {
+				System.out.println("fixtures: local programs, as -Dfixtures=local asks");
+				return Strategy.LOCAL;
+			}
+			case "container" -> {
+				String missing = containerEngine();
+				if (missing != null) {
+					throw new IllegalStateException("-Dfixtures=container, but " + missing
+							+ ". Start Docker, or install podman and run scripts/podman-env.sh service;"
+							+ " or use -Dfixtures=local.");
+				}
+				System.out.println("fixtures: containers, as -Dfixtures=container asks");
+				return Strategy.CONTAINER;
+			}
+			case "auto", "" -> {
+				String missing = containerEngine();
+				if (missing == null) {
+					System.out
+						.println("fixtures: containers (a Docker API answers; -Dfixtures=local for local programs)");
+					return Strategy.CONTAINER;
+				}
+				System.out.println("fixtures: local programs, since " + missing);
+				return Strategy.LOCAL;
+			}
+			default -> throw new IllegalArgumentException(
+					"-Dfixtures must be container, local or auto, not \"" + requested + "\"");
+		}
+	}
+
+	/**
+	 * Makes a Docker API answer if this machine allows it.
+	 * @return null when one answers, else why none does
+	 */
+	private static String containerEngine() {
+		if (!dockerConfigured() && podmanPossible()) {
+			// Like Debian's podman-docker: podman's service behind /run/docker.sock,
+			// where
+			// Testcontainers looks. It must come before Testcontainers' first probe,
+			// whose
+			// failure it remembers for the life of the JVM.
+			PomeloServer.run(PODMAN_ENV.getParent().getParent(), Duration.ofMinutes(10), "bash", PODMAN_ENV.toString(),
+					"service");
+		}
+		if (DockerClientFactory.instance().isDockerAvailable()) {
+			return null;
+		}
+		return "no Docker API answers (DOCKER_HOST, /var/run/docker.sock, ~/.testcontainers.properties)";
+	}
+
+	private static boolean dockerConfigured() {
+		return System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"))
+				|| Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+	}
+
+	/** podman is here, or root can install it with apt-get, as the image test does. */
+	private static boolean podmanPossible() {
+		return Files.isExecutable(Path.of("/usr/bin/podman"))
+				|| "root".equals(System.getProperty("user.name")) && Files.isExecutable(Path.of("/usr/bin/apt-get"));
+	}
+
+	private static void ensurePresent(String image) {
+		if (present(image)) {
+			return;
+		}
+		if (Files.isExecutable(Path.of("/usr/bin/podman"))) {
+			// Pulls it when a registry answers, else builds a local stand-in.
+			PomeloServer.run(PODMAN_ENV.getParent().getParent(), Duration.ofMinutes(10), "bash", PODMAN_ENV.toString(),
+					"fixtures", image);
+		}
+		else {
+			try {
+				DockerClientFactory.instance().client().pullImageCmd(image).start().awaitCompletion();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("interrupted while pulling " + image, ex);
+			}
+		}
+	}
+
+	private static boolean present(String image) {
+		try {
+			DockerClientFactory.instance().client().inspectImageCmd(image).exec();
+			return true;
+		}
+		catch (NotFoundException ex) {
+			return false;
+		}
+	}
+
+	private static String contextHash(Path directory, Map<String, String> buildArguments, String baseId) {
+		try (Stream<Path> files = Files.walk(directory)) {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			List<Path> sorted = files.filter(Files::isRegularFile)
+				.filter((file) -> !directory.relativize(file).startsWith("node_modules"))
+				.filter((file) -> !directory.relativize(file).startsWith("logs"))
+				.sorted()
+				.toList();
+			for (Path file : sorted) {
+				digest.update(directory.relativize(file).toString().getBytes());
+				digest.update(Files.readAllBytes(file));
+			}
+			digest.update(new TreeMap<>(buildArguments).toString().getBytes());
+			digest.update(baseId.getBytes());
+			return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}
