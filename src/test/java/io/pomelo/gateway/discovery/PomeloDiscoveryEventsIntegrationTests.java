@@ -89,7 +89,7 @@ class PomeloDiscoveryEventsIntegrationTests {
 			assertThat(player.request("connector.entryHandler.echo", Map.of("n", 1)).get("code").asInt())
 				.isEqualTo(200);
 			long pid = TestConsole.pid(pomelo.masterPort(), "gateway", PASSWORD, "connector-server-2");
-			new ProcessBuilder("kill", "-KILL", String.valueOf(pid)).start().waitFor(10, TimeUnit.SECONDS);
+			pomelo.killServer(pid);
 			assertThat(player.ws().awaitClose(WAIT).code()).isEqualTo(1011);
 		}
 		await().atMost(WAIT).until(() -> this.table.current().get("s-connector-server-2") == null);

@@ -166,7 +166,7 @@ class PomeloDiscoveryIntegrationTests {
 				.isEqualTo(200);
 			long pid = TestConsole.pid(pomelo.masterPort(), "gateway", PASSWORD, "connector-server-2");
 			assertThat(pid).isPositive();
-			new ProcessBuilder("kill", "-KILL", String.valueOf(pid)).start().waitFor(10, TimeUnit.SECONDS);
+			pomelo.killServer(pid);
 			assertThat(second.ws().awaitClose(WAIT).code()).isEqualTo(1011);
 		}
 		await().atMost(WAIT).until(() -> this.table.current().get("s-connector-server-2") == null);

@@ -1,5 +1,7 @@
 package io.pomelo.gateway.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +66,20 @@ final class ContainerProcess implements FixtureProcess {
 	public synchronized void kill() {
 		if (this.container.getContainerId() != null) {
 			this.container.stop();
+		}
+	}
+
+	@Override
+	public void killProcess(long pid) {
+		try {
+			// The shell's builtin: an image need not ship procps.
+			this.container.execInContainer("sh", "-c", "kill -KILL " + pid);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 

@@ -22,6 +22,12 @@ public interface FixtureProcess extends AutoCloseable {
 	void kill();
 
 	/**
+	 * Kills one of its processes with SIGKILL, by the pid it has where it runs (inside a
+	 * container, its own pid namespace), as a Pomelo master's console reports it.
+	 */
+	void killProcess(long pid);
+
+	/**
 	 * Waits until its output contains the marker.
 	 * @return false when it exited or the time ran out first
 	 */

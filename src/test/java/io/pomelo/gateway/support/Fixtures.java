@@ -2,6 +2,7 @@ package io.pomelo.gateway.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import com.github.dockerjava.api.exception.NotFoundException;
@@ -50,7 +52,7 @@ public final class Fixtures {
 	/** The strategy of this test JVM, chosen on first use. */
 	public static synchronized Strategy strategy() {
 		if (strategy == null) {
-			strategy = choose();
+			strategy = choose(System.getProperty("fixtures", "auto"), Fixtures::containerEngine);
 		}
 		return strategy;
 	}
@@ -76,33 +78,45 @@ public final class Fixtures {
 	}
 
 	/**
-	 * An image built from a Dockerfile whose context is {@code directory} (honouring its
-	 * {@code .dockerignore}), tagged with a hash of that context, the build arguments and
-	 * the base image's id, and built only when the engine lacks that tag.
+	 * An image built from a Dockerfile with a build context assembled from folders (each
+	 * under its name in the context, without {@code node_modules} and {@code logs}),
+	 * tagged with a hash of that context, the build arguments and the base image's id,
+	 * and built only when the engine lacks that tag.
 	 */
-	public static String built(String name, Path directory, Map<String, String> buildArguments, String baseImage) {
+	public static String built(String name, Path dockerfile, Map<String, Path> folders,
+			Map<String, String> buildArguments, String baseImage) {
+		Map<String, Path> context = new TreeMap<>();
+		context.put("Dockerfile", dockerfile);
+		folders.forEach((under, folder) -> contextFiles(folder)
+			.forEach((file) -> context.put(under + "/" + folder.relativize(file), file)));
 		String baseId = DockerClientFactory.instance().client().inspectImageCmd(baseImage).exec().getId();
-		String tag = "localhost/" + name + ":" + contextHash(directory, buildArguments, baseId);
+		String tag = "localhost/" + name + ":" + hash(context, buildArguments, baseId);
 		if (present(tag)) {
 			return tag;
 		}
-		ImageFromDockerfile image = new ImageFromDockerfile(tag, false).withDockerfile(directory.resolve("Dockerfile"))
+		ImageFromDockerfile image = new ImageFromDockerfile(tag, false)
 			// RUN steps download packages (npm ci): the host's network, as podman build
 			// --network=host.
 			.withBuildImageCmdModifier((command) -> command.withNetworkMode("host"));
+		context.forEach((entry, file) -> image.withFileFromPath(entry, file));
 		buildArguments.forEach(image::withBuildArg);
 		return image.get();
 	}
 
-	private static Strategy choose() {
-		String requested = System.getProperty("fixtures", "auto").trim().toLowerCase(Locale.ROOT);
+	/**
+	 * The strategy for a {@code -Dfixtures} value.
+	 * @param engineProblem makes a Docker API answer if it can; null when one does, else
+	 * why none does
+	 */
+	static Strategy choose(String fixtures, Supplier<String> engineProblem) {
+		String requested = fixtures.trim().toLowerCase(Locale.ROOT);
 		switch (requested) {
 			case "local" -> {
 				System.out.println("fixtures: local programs, as -Dfixtures=local asks");
 				return Strategy.LOCAL;
 			}
 			case "container" -> {
-				String missing = containerEngine();
+				String missing = engineProblem.get();
 				if (missing != null) {
 					throw new IllegalStateException("-Dfixtures=container, but " + missing
 							+ ". Start Docker, or install podman and run scripts/podman-env.sh service;"
@@ -112,7 +126,7 @@ public final class Fixtures {
 				return Strategy.CONTAINER;
 			}
 			case "auto", "" -> {
-				String missing = containerEngine();
+				String missing = engineProblem.get();
 				if (missing == null) {
 					System.out
 						.println("fixtures: containers (a Docker API answers; -Dfixtures=local for local programs)");
@@ -187,20 +201,27 @@ public final class Fixtures {
 		}
 	}
 
-	private static String contextHash(Path directory, Map<String, String> buildArguments, String baseId) {
-		try (Stream<Path> files = Files.walk(directory)) {
-			MessageDigest digest = MessageDigest.getInstance("SHA-256");
-			List<Path> sorted = files.filter(Files::isRegularFile)
-				.filter((file) -> !directory.relativize(file).startsWith("node_modules"))
-				.filter((file) -> !directory.relativize(file).startsWith("logs"))
-				.sorted()
+	private static List<Path> contextFiles(Path folder) {
+		try (Stream<Path> files = Files.walk(folder)) {
+			return files.filter(Files::isRegularFile)
+				.filter((file) -> !folder.relativize(file).startsWith("node_modules"))
+				.filter((file) -> !folder.relativize(file).startsWith("logs"))
 				.toList();
-			for (Path file : sorted) {
-				digest.update(directory.relativize(file).toString().getBytes());
-				digest.update(Files.readAllBytes(file));
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private static String hash(Map<String, Path> context, Map<String, String> buildArguments, String baseId) {
+		try {
+			MessageDigest digest = MessageDigest.getInstance("SHA-256");
+			for (Map.Entry<String, Path> entry : context.entrySet()) {
+				digest.update(entry.getKey().getBytes(StandardCharsets.UTF_8));
+				digest.update(Files.readAllBytes(entry.getValue()));
 			}
-			digest.update(new TreeMap<>(buildArguments).toString().getBytes());
-			digest.update(baseId.getBytes());
+			digest.update(new TreeMap<>(buildArguments).toString().getBytes(StandardCharsets.UTF_8));
+			digest.update(baseId.getBytes(StandardCharsets.UTF_8));
 			return HexFormat.of().formatHex(digest.digest()).substring(0, 16);
 		}
 		catch (IOException ex) {

@@ -82,6 +82,19 @@ final class LocalProcess implements FixtureProcess {
 	}
 
 	@Override
+	public void killProcess(long pid) {
+		try {
+			new ProcessBuilder("kill", "-KILL", String.valueOf(pid)).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
 	public void close() {
 		kill();
 		try {

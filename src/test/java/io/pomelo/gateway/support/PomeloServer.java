@@ -27,6 +27,9 @@ public final class PomeloServer implements AutoCloseable {
 
 	private static final Path APP = Path.of("pomelo-app").toAbsolutePath();
 
+	/** The admin module the app registers with {@code POMELO_GATEWAY_MODULE}. */
+	private static final Path DISCOVERY_MODULE = Path.of("clients/pomelo-gateway-discovery").toAbsolutePath();
+
 	private static final Object INSTALL_LOCK = new Object();
 
 	private final FixtureProcess process;
@@ -138,7 +141,9 @@ public final class PomeloServer implements AutoCloseable {
 	/** The app's image on the node image, built when the app or the base changed. */
 	private static synchronized String appImage() {
 		String node = Fixtures.image("node", "node:20");
-		return Fixtures.built("pomelo-wx-gateway-test-app", APP, Map.of("NODE_IMAGE", node), node);
+		return Fixtures.built("pomelo-wx-gateway-test-app", APP.resolve("Dockerfile"),
+				Map.of("pomelo-app", APP, "clients/pomelo-gateway-discovery", DISCOVERY_MODULE),
+				Map.of("NODE_IMAGE", node), node);
 	}
 
 	private boolean awaitReady(Duration timeout) {
@@ -213,6 +218,14 @@ public final class PomeloServer implements AutoCloseable {
 	public String errorTail(int lines) {
 		List<String> all = this.process.output().lines().toList();
 		return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+	}
+
+	/**
+	 * Kills one Pomelo server with SIGKILL by the pid the master's console reports for
+	 * it, wherever Pomelo runs.
+	 */
+	public void killServer(long pid) {
+		this.process.killProcess(pid);
 	}
 
 	/** Whether the servers still run. */
