@@ -52,7 +52,9 @@ public final class Fixtures {
 	/** The strategy of this test JVM, chosen on first use. */
 	public static synchronized Strategy strategy() {
 		if (strategy == null) {
-			strategy = choose(System.getProperty("fixtures", "auto"), Fixtures::containerEngine);
+			Choice choice = choose(System.getProperty("fixtures", "auto"), Fixtures::containerEngine);
+			System.out.println("fixtures: " + choice);
+			strategy = choice.strategy();
 		}
 		return strategy;
 	}
@@ -103,17 +105,26 @@ public final class Fixtures {
 		return image.get();
 	}
 
+	/** A strategy and why it was taken. */
+	record Choice(Strategy strategy, String reason) {
+
+		@Override
+		public String toString() {
+			return (this.strategy == Strategy.CONTAINER ? "containers" : "local programs") + ", " + this.reason;
+		}
+
+	}
+
 	/**
 	 * The strategy for a {@code -Dfixtures} value.
 	 * @param engineProblem makes a Docker API answer if it can; null when one does, else
 	 * why none does
 	 */
-	static Strategy choose(String fixtures, Supplier<String> engineProblem) {
+	static Choice choose(String fixtures, Supplier<String> engineProblem) {
 		String requested = fixtures.trim().toLowerCase(Locale.ROOT);
 		switch (requested) {
 			case "local" -> {
-				System.out.println("fixtures: local programs, as -Dfixtures=local asks");
-				return Strategy.LOCAL;
+				return new Choice(Strategy.LOCAL, "as -Dfixtures=local asks");
 			}
 			case "container" -> {
 				String missing = engineProblem.get();
@@ -122,18 +133,15 @@ public final class Fixtures {
 							+ ". Start Docker, or install podman and run scripts/podman-env.sh service;"
 							+ " or use -Dfixtures=local.");
 				}
-				System.out.println("fixtures: containers, as -Dfixtures=container asks");
-				return Strategy.CONTAINER;
+				return new Choice(Strategy.CONTAINER, "as -Dfixtures=container asks");
 			}
 			case "auto", "" -> {
 				String missing = engineProblem.get();
 				if (missing == null) {
-					System.out
-						.println("fixtures: containers (a Docker API answers; -Dfixtures=local for local programs)");
-					return Strategy.CONTAINER;
+					return new Choice(Strategy.CONTAINER,
+							"since a Docker API answers (-Dfixtures=local for local programs)");
 				}
-				System.out.println("fixtures: local programs, since " + missing);
-				return Strategy.LOCAL;
+				return new Choice(Strategy.LOCAL, "since " + missing);
 			}
 			default -> throw new IllegalArgumentException(
 					"-Dfixtures must be container, local or auto, not \"" + requested + "\"");

@@ -21,7 +21,7 @@ class FixturesTests {
 
 	@Test
 	void localNeverTouchesAContainerEngine() {
-		assertThat(Fixtures.choose("local", engine(null))).isEqualTo(Fixtures.Strategy.LOCAL);
+		assertThat(Fixtures.choose("local", engine(null)).strategy()).isEqualTo(Fixtures.Strategy.LOCAL);
 		assertThat(this.probes).hasValue(0);
 	}
 
@@ -36,14 +36,16 @@ class FixturesTests {
 
 	@Test
 	void containerWithAnEngineRunsContainers() {
-		assertThat(Fixtures.choose(" Container ", engine(null))).isEqualTo(Fixtures.Strategy.CONTAINER);
+		assertThat(Fixtures.choose(" Container ", engine(null)).strategy()).isEqualTo(Fixtures.Strategy.CONTAINER);
 	}
 
 	@Test
 	void automaticTakesContainersWhenAnEngineAnswersAndLocalProgramsOtherwise() {
-		assertThat(Fixtures.choose("auto", engine(null))).isEqualTo(Fixtures.Strategy.CONTAINER);
-		assertThat(Fixtures.choose("", engine(null))).isEqualTo(Fixtures.Strategy.CONTAINER);
-		assertThat(Fixtures.choose("auto", engine("no Docker API answers"))).isEqualTo(Fixtures.Strategy.LOCAL);
+		assertThat(Fixtures.choose("auto", engine(null)).strategy()).isEqualTo(Fixtures.Strategy.CONTAINER);
+		assertThat(Fixtures.choose("", engine(null)).strategy()).isEqualTo(Fixtures.Strategy.CONTAINER);
+		Fixtures.Choice local = Fixtures.choose("auto", engine("no Docker API answers"));
+		assertThat(local.strategy()).isEqualTo(Fixtures.Strategy.LOCAL);
+		assertThat(local.reason()).contains("no Docker API answers");
 	}
 
 	@Test
