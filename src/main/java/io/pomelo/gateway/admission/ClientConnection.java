@@ -149,6 +149,10 @@ public final class ClientConnection {
 	private void settle() {
 		this.phase = Phase.SETTLED;
 		disarm();
+		// It holds the upgrade handler and, through it, the handshake: a session would
+		// keep
+		// them for its whole life.
+		this.onRequestTimeout = null;
 		if (this.holdsPlace) {
 			this.holdsPlace = false;
 			this.control.connectionSettled(this.client);
@@ -176,8 +180,8 @@ public final class ClientConnection {
 		}
 		else if (this.phase == Phase.REQUEST) {
 			this.events.record(ClientEvent.TIMEOUT_REQUEST);
-			settle();
 			Runnable action = this.onRequestTimeout;
+			settle();
 			if (action != null) {
 				action.run();
 			}

@@ -158,12 +158,15 @@ final class PendingSession {
 			this.relay.registry().handshakeFailed(this.route.id(), RefusalReason.CLIENT_GONE.tag());
 			return;
 		}
-		RelaySession session = this.relay.registry()
-			.open(this.route.id(), this.clientAddress.toString(), this.target.uri(), this.route.limits().idleTimeout(),
-					extensions);
+		SessionRegistry registry = this.relay.registry();
+		RelaySession session = registry.open(this.route.id(), this.clientAddress.toString(), this.target::uri,
+				this.route.limits().idleTimeout(), extensions);
+		// Captures what the end needs, not this handshake: the tunnel keeps it for the
+		// session's life, and this object's request strings are garbage from here on.
+		SessionTicket ticket = this.ticket;
 		Runnable onEnd = () -> {
-			this.ticket.release();
-			this.relay.registry().closed(session);
+			ticket.release();
+			registry.closed(session);
 		};
 		ByteBuf switching = HandshakeResponses.switchingProtocols(this.client.alloc(),
 				WebSocketKeys.accept(this.clientKey), subprotocol, extensions);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * One live relayed connection, as the registry, metrics and the admin API see it.
@@ -32,7 +33,9 @@ public final class RelaySession {
 
 	private final String clientAddress;
 
-	private final URI backend;
+	// Made when asked (the sessions API, the access log): a parsed URI is about 400 B,
+	// held by every idle session for nothing.
+	private final Supplier<URI> backend;
 
 	private final Instant openedAt;
 
@@ -60,10 +63,10 @@ public final class RelaySession {
 	private long quietSinceNanos;
 
 	RelaySession(String id, String routeId, String clientAddress, URI backend, Duration idleTimeout) {
-		this(id, routeId, clientAddress, backend, idleTimeout, null);
+		this(id, routeId, clientAddress, () -> backend, idleTimeout, null);
 	}
 
-	RelaySession(String id, String routeId, String clientAddress, URI backend, Duration idleTimeout,
+	RelaySession(String id, String routeId, String clientAddress, Supplier<URI> backend, Duration idleTimeout,
 			String extensions) {
 		this.extensions = extensions;
 		this.compressed = Extensions.compresses(extensions);
@@ -110,7 +113,7 @@ public final class RelaySession {
 	 * the route.
 	 */
 	public URI backend() {
-		return this.backend;
+		return this.backend.get();
 	}
 
 	public Instant openedAt() {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Every live relayed connection. It is the single source of truth that metrics, the admin
@@ -30,11 +31,14 @@ public class SessionRegistry {
 	}
 
 	RelaySession open(String routeId, String clientAddress, java.net.URI backend, java.time.Duration idleTimeout) {
-		return open(routeId, clientAddress, backend, idleTimeout, null);
+		return open(routeId, clientAddress, () -> backend, idleTimeout, null);
 	}
 
-	RelaySession open(String routeId, String clientAddress, java.net.URI backend, java.time.Duration idleTimeout,
-			String extensions) {
+	/**
+	 * Registers a session whose backend URI is made only when asked for.
+	 */
+	RelaySession open(String routeId, String clientAddress, Supplier<java.net.URI> backend,
+			java.time.Duration idleTimeout, String extensions) {
 		RelaySession session = new RelaySession(
 				this.instancePrefix + Long.toString(this.sequence.incrementAndGet(), 36), routeId, clientAddress,
 				backend, idleTimeout, extensions);
