@@ -1,11 +1,13 @@
 package io.pomelo.gateway.pomelo;
 
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.micrometer.core.instrument.Timer;
+import io.netty.util.concurrent.FastThreadLocal;
 
 import io.pomelo.gateway.relay.Direction;
 import io.pomelo.gateway.relay.FrameObserver;
@@ -30,6 +32,17 @@ final class PomeloObserver implements FrameObserver {
 	// Flag, id and a route of at most 255 bytes with its length byte: all a data
 	// package's header needs.
 	private static final int MESSAGE_HEAD = 1 + Varint.MAX_BYTES + 1 + 255;
+
+	// One head buffer per thread (event loop) instead of two per session: an idle session
+	// would hold 2 x 262 bytes for nothing.
+	private static final FastThreadLocal<byte[]> HEADS = new FastThreadLocal<>() {
+
+		@Override
+		protected byte[] initialValue() {
+			return new byte[MESSAGE_HEAD];
+		}
+
+	};
 
 	// A server handshake carries the dictionary and protobuf schemas; beyond this it is
 	// not parsed.
@@ -195,7 +208,8 @@ final class PomeloObserver implements FrameObserver {
 		// first.
 		private boolean compressed;
 
-		private final byte[] head = new byte[MESSAGE_HEAD];
+		// Whether collect holds a data message's head (else the handshake's body).
+		private boolean collectingHead;
 
 		private int mode = PACKAGE_HEADER;
 
@@ -297,6 +311,9 @@ final class PomeloObserver implements FrameObserver {
 						}
 					}
 					case COLLECT -> {
+						if (this.collect == null) {
+							this.collect = HEADS.get();
+						}
 						int count = Math.min(this.want - this.collected, end - at);
 						bytes.copy(at, this.collect, this.collected, count);
 						this.collected += count;
@@ -320,6 +337,7 @@ final class PomeloObserver implements FrameObserver {
 					}
 				}
 			}
+			keepPartialHead();
 		}
 
 		void frameEnd() {
@@ -344,7 +362,8 @@ final class PomeloObserver implements FrameObserver {
 			this.collected = 0;
 			this.mode = SKIP;
 			if (this.type == PackageType.DATA.code()) {
-				this.collect = this.head;
+				this.collect = HEADS.get();
+				this.collectingHead = true;
 				this.want = Math.min(this.length, MESSAGE_HEAD);
 				this.mode = COLLECT;
 			}
@@ -373,13 +392,26 @@ final class PomeloObserver implements FrameObserver {
 		}
 
 		private void packageHeadRead() {
-			if (this.collect == this.head) {
-				message(this.direction, this.head, this.collected);
+			if (this.collectingHead) {
+				this.collectingHead = false;
+				message(this.direction, this.collect, this.collected);
 			}
 			else {
 				serverHandshake(this.collect);
-				this.collect = null;
 			}
+			this.collect = null;
+		}
+
+		/**
+		 * At the end of a chunk: a head still being collected leaves the thread's shared
+		 * buffer, which the next chunk of any other session may use. Heads that arrive
+		 * whole, nearly all of them, are never copied or allocated.
+		 */
+		private void keepPartialHead() {
+			if (this.mode != COLLECT || !this.collectingHead || this.collect != HEADS.get()) {
+				return;
+			}
+			this.collect = (this.collected == 0) ? null : Arrays.copyOf(this.collect, this.want);
 		}
 
 	}

@@ -105,6 +105,27 @@ class PomeloObserverUnitTests {
 	}
 
 	@Test
+	void headsCutAcrossFramesOfSessionsInterleavedOnOneThreadStayApart() {
+		// Both sessions' observers run on this thread, as sessions of one event loop do,
+		// and
+		// each message head is cut inside its route: neither may read the other's bytes.
+		// A second session of the same route: the meters below are the route's.
+		WireFeed other = new WireFeed(this.factory.open("conn"), 1000, 1000);
+		WireFeed whole = new WireFeed(this.observer, 1000, 1000);
+		byte[] mine = data(PomeloMessage.request(11, "connector.entryHandler.mine", json("{}")));
+		byte[] theirs = data(PomeloMessage.request(12, "gate.gateHandler.theirs", json("{}")));
+		whole.client(FrameObserver.BINARY, false, Arrays.copyOfRange(mine, 0, 12));
+		other.client(FrameObserver.BINARY, false, Arrays.copyOfRange(theirs, 0, 9));
+		whole.client(FrameObserver.CONTINUATION, true, Arrays.copyOfRange(mine, 12, mine.length));
+		other.client(FrameObserver.CONTINUATION, true, Arrays.copyOfRange(theirs, 9, theirs.length));
+		whole.backend(FrameObserver.BINARY, true, data(PomeloMessage.response(11, json("{}"))));
+		other.backend(FrameObserver.BINARY, true, data(PomeloMessage.response(12, json("{}"))));
+		assertThat(this.meters.requests("connector.entryHandler.mine")).isEqualTo(1);
+		assertThat(this.meters.requests("gate.gateHandler.theirs")).isEqualTo(1);
+		assertThat(this.meters.invalid("up") + this.meters.invalid("down")).isZero();
+	}
+
+	@Test
 	void countsServerHandshakeCodesAndKicks() {
 		backend(frame(pkg(PackageType.HANDSHAKE, json("{\"code\":501}"))));
 		backend(frame(pkg(PackageType.HANDSHAKE, json("{\"code\":200,\"sys\":{\"heartbeat\":10}}"))));
