@@ -360,6 +360,9 @@ final class PomeloObserver implements FrameObserver {
 			PomeloObserver.this.meters.countPackage(this.direction, this.type);
 			this.remaining = this.length;
 			this.collected = 0;
+			// A head left unfinished by a broken message is dropped here.
+			this.collect = null;
+			this.collectingHead = false;
 			this.mode = SKIP;
 			if (this.type == PackageType.DATA.code()) {
 				this.collect = HEADS.get();
