@@ -146,7 +146,10 @@ class FaultIntegrationTests {
 		try (PomeloCrowd crowd = PomeloCrowd.connect(URI.create("wss://127.0.0.1:" + this.port + "/warm-up/"), tls,
 				players, Duration.ofSeconds(90))) {
 			echo.close();
+			echo.dropConnections();
 			await().atMost(WAIT).until(() -> crowd.endings().size() == players);
+			// Each one from the gateway: 1011 for the backend that went away.
+			assertThat(crowd.endingCodes()).containsOnlyKeys(1011);
 		}
 		finally {
 			this.routes.replaceDynamic(List.of());

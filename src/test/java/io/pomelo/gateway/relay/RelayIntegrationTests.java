@@ -77,6 +77,10 @@ class RelayIntegrationTests {
 		registry.add("pomelo.gateway.routes[4].max-connections", () -> "1");
 		route(registry, 5, "down", "/down/", "ws://127.0.0.1:" + unusedPort());
 		route(registry, 6, "proto", "/proto/", protocolBackend.uri());
+		route(registry, 7, "quiet", "/quiet/", backend.uri());
+		registry.add("pomelo.gateway.routes[7].idle-timeout", () -> "4s");
+		// Shorter than the route's idle timeout above: it is for HTTP between requests.
+		registry.add("pomelo.gateway.limits.keep-alive-timeout", () -> "1s");
 		registry.add("pomelo.gateway.port-routes[0].id", () -> "ports");
 		registry.add("pomelo.gateway.port-routes[0].prefix", () -> "/ws/");
 		registry.add("pomelo.gateway.port-routes[0].ports", () -> String.valueOf(backend.port()));
@@ -325,6 +329,22 @@ class RelayIntegrationTests {
 		assertThat(seen.code()).isEqualTo(1001);
 		assertThat(seen.reason()).isEqualTo("idle timeout");
 		assertThat(backend.nextClose(WAIT).code()).isEqualTo(1001);
+	}
+
+	@Test
+	void aSilentSessionOutlivesTheHttpKeepAliveTimeoutAndEndsAtItsRoutesIdleTimeout() {
+		// Reactor Netty's keep-alive idle handler used to stay in the pipeline after the
+		// 101
+		// and drop a silent session after limits.keep-alive-timeout, without a close
+		// frame,
+		// whatever the route's idle timeout said.
+		WsTestClient client = connect("/quiet/");
+		client.sendText("hello");
+		assertThat(client.nextFrame(WAIT).text()).isEqualTo("hello");
+		// The idle sweep runs about once a second: 4 s of silence, then the sweep.
+		WsTestClient.Close seen = client.awaitClose(Duration.ofSeconds(15));
+		assertThat(seen.code()).isEqualTo(1001);
+		assertThat(seen.reason()).isEqualTo("idle timeout");
 	}
 
 	@Test

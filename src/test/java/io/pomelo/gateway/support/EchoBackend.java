@@ -2,11 +2,14 @@ package io.pomelo.gateway.support;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
@@ -38,6 +41,8 @@ public final class EchoBackend implements AutoCloseable {
 
 	private final AtomicInteger open = new AtomicInteger();
 
+	private final Set<Channel> connections = ConcurrentHashMap.newKeySet();
+
 	private final AtomicInteger accepted = new AtomicInteger();
 
 	private final BlockingQueue<Handshake> handshakes = new LinkedBlockingQueue<>();
@@ -56,7 +61,12 @@ public final class EchoBackend implements AutoCloseable {
 		WebsocketServerSpec built = spec.build();
 		this.server = HttpServer.create().host("127.0.0.1").port(0).doOnConnection((connection) -> {
 			this.open.incrementAndGet();
-			connection.channel().closeFuture().addListener((f) -> this.open.decrementAndGet());
+			Channel channel = connection.channel();
+			this.connections.add(channel);
+			channel.closeFuture().addListener((f) -> {
+				this.open.decrementAndGet();
+				this.connections.remove(channel);
+			});
 		}).handle((request, response) -> {
 			if (request.uri().startsWith("/forbidden")) {
 				return response.status(403).sendString(Mono.just("no entry"));
@@ -156,6 +166,14 @@ public final class EchoBackend implements AutoCloseable {
 	@Override
 	public void close() {
 		this.server.disposeNow(Duration.ofSeconds(5));
+	}
+
+	/**
+	 * Drops every connection without a close frame, as a backend process that dies does;
+	 * {@link #close()} alone leaves upgraded connections open.
+	 */
+	public void dropConnections() {
+		this.connections.forEach(Channel::close);
 	}
 
 }
