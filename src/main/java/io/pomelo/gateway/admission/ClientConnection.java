@@ -149,9 +149,8 @@ public final class ClientConnection {
 	private void settle() {
 		this.phase = Phase.SETTLED;
 		disarm();
-		// It holds the upgrade handler and, through it, the handshake: a session would
-		// keep
-		// them for its whole life.
+		// The action holds the upgrade handler and, through it, the whole handshake,
+		// which a session would otherwise keep for its life.
 		this.onRequestTimeout = null;
 		if (this.holdsPlace) {
 			this.holdsPlace = false;

@@ -35,8 +35,9 @@ final class Tunnel {
 	private static final Log logger = LogFactory.getLog(Tunnel.class);
 
 	// Reactor Netty's per-request HTTP handlers on the server side; none has anything to
-	// do after a 101. Its keep-alive idle handler would otherwise stay for the session's
-	// life, with a timer per idle session: the relay's own idle sweep governs a tunnel.
+	// do after a 101. Its keep-alive idle handler, if left, drops a silent session
+	// after limits.keep-alive-timeout without a close frame; the route's idle timeout
+	// governs a tunnel.
 	private static final List<String> REACTOR_HTTP_HANDLERS = List.of(NettyPipeline.HttpTrafficHandler,
 			NettyPipeline.AccessLogHandler, NettyPipeline.CompressionHandler, NettyPipeline.HttpMetricsHandler,
 			NettyPipeline.ErrorLogHandler, NettyPipeline.IdleTimeoutHandler);
