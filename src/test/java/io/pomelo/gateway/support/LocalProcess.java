@@ -83,15 +83,8 @@ final class LocalProcess implements FixtureProcess {
 
 	@Override
 	public void killProcess(long pid) {
-		try {
-			new ProcessBuilder("kill", "-KILL", String.valueOf(pid)).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
+		// SIGKILL on Linux, as the container side's kill -KILL.
+		ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
 	}
 
 	@Override
