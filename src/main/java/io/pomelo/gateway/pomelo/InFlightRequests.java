@@ -18,12 +18,18 @@ final class InFlightRequests {
 
 	private final int max;
 
-	private long[] ids = new long[INITIAL_CAPACITY];
+	private static final long[] NO_LONGS = {};
 
-	private long[] starts = new long[INITIAL_CAPACITY];
+	private static final Timer[] NO_TIMERS = {};
+
+	// Empty until the first request: a session that never sends one (a gate
+	// connection mid-handshake, a player who only sends heartbeats) holds no table.
+	private long[] ids = NO_LONGS;
+
+	private long[] starts = NO_LONGS;
 
 	// A null timer marks an empty slot.
-	private Timer[] timers = new Timer[INITIAL_CAPACITY];
+	private Timer[] timers = NO_TIMERS;
 
 	private int size;
 
@@ -143,7 +149,7 @@ final class InFlightRequests {
 		long[] oldIds = this.ids;
 		long[] oldStarts = this.starts;
 		Timer[] oldTimers = this.timers;
-		int capacity = oldTimers.length * 2;
+		int capacity = Math.max(INITIAL_CAPACITY, oldTimers.length * 2);
 		this.ids = new long[capacity];
 		this.starts = new long[capacity];
 		this.timers = new Timer[capacity];

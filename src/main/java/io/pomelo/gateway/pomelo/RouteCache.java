@@ -19,11 +19,12 @@ final class RouteCache {
 
 	private final PomeloMeters meters;
 
-	private final byte[][] names = new byte[SIZE][];
+	// Made at the first request, so that a session that sends none holds no cache.
+	private byte[][] names;
 
-	private final int[] codes = new int[SIZE];
+	private int[] codes;
 
-	private final Timer[] timers = new Timer[SIZE];
+	private Timer[] timers;
 
 	private int used;
 
@@ -65,6 +66,11 @@ final class RouteCache {
 	}
 
 	private void remember(byte[] name, int code, Timer timer) {
+		if (this.timers == null) {
+			this.names = new byte[SIZE][];
+			this.codes = new int[SIZE];
+			this.timers = new Timer[SIZE];
+		}
 		this.names[this.next] = name;
 		this.codes[this.next] = code;
 		this.timers[this.next] = timer;
