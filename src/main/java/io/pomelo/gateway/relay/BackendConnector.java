@@ -78,6 +78,7 @@ public class BackendConnector {
 			.channelFactory(this.factories.computeIfAbsent(type, (t) -> new ReflectiveChannelFactory<>(type)))
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, this.connectTimeoutMillis)
 			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.SHARED)
 			.resolver(this.resolvers.computeIfAbsent(type, BackendConnector::resolverFor))
 			.handler(new ChannelInitializer<>() {
 				@Override

@@ -3,6 +3,7 @@ package io.pomelo.gateway.relay;
 import java.time.Duration;
 
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.HttpProtocol;
@@ -60,6 +61,7 @@ final class DataPortCustomizer implements NettyServerCustomizer {
 		// WebSocket upgrades are HTTP/1.1; h2c or h2 would move the handshake out of
 		// reach.
 		return server.protocol(HttpProtocol.HTTP11)
+			.childOption(ChannelOption.RCVBUF_ALLOCATOR, ReceiveBuffers.SHARED)
 			.idleTimeout(this.keepAliveTimeout)
 			.doOnChannelInit((observer, channel, remote) -> {
 				ChannelPipeline pipeline = channel.pipeline();
