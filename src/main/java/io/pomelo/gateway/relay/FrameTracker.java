@@ -47,8 +47,6 @@ final class FrameTracker {
 
 	private static final int OPCODE_CLOSE = 0x8;
 
-	private static final int MAX_HEADER = 14;
-
 	private static final int HEADER = 0;
 
 	private static final int PAYLOAD = 1;
@@ -72,7 +70,12 @@ final class FrameTracker {
 
 	private final FramePayload view = new FramePayload();
 
-	private final byte[] header = new byte[MAX_HEADER];
+	// The header bytes read so far, 0-7 in the first and 8-13 in the second, lowest
+	// byte first: two fields instead of an array, which an idle session would carry
+	// twice.
+	private long headerLow;
+
+	private long headerHigh;
 
 	private int state = HEADER;
 
@@ -221,13 +224,34 @@ final class FrameTracker {
 		return bytes;
 	}
 
+	private void putHeaderByte(int index, byte value) {
+		if (index < 8) {
+			this.headerLow |= (value & 0xFFL) << (index * 8);
+		}
+		else {
+			this.headerHigh |= (value & 0xFFL) << ((index - 8) * 8);
+		}
+	}
+
+	private int headerByte(int index) {
+		long bytes = (index < 8) ? this.headerLow >>> (index * 8) : this.headerHigh >>> ((index - 8) * 8);
+		return (int) (bytes & 0xFF);
+	}
+
+	private void clearHeader() {
+		this.headerLength = 0;
+		this.headerNeed = 2;
+		this.headerLow = 0;
+		this.headerHigh = 0;
+	}
+
 	private int readHeader(ByteBuf buffer, int position, int to) {
 		while (position < to && this.headerLength < this.headerNeed) {
-			this.header[this.headerLength++] = buffer.getByte(position++);
+			putHeaderByte(this.headerLength++, buffer.getByte(position++));
 			if (this.headerLength == 2) {
-				int length = this.header[1] & 0x7F;
+				int length = headerByte(1) & 0x7F;
 				int extended = (length == 126) ? 2 : (length == 127) ? 8 : 0;
-				this.headerNeed = 2 + extended + (((this.header[1] & 0x80) != 0) ? 4 : 0);
+				this.headerNeed = 2 + extended + (((headerByte(1) & 0x80) != 0) ? 4 : 0);
 			}
 		}
 		return position;
@@ -238,39 +262,36 @@ final class FrameTracker {
 	 * @return {@link Stop#NONE}, or why the frame may not pass
 	 */
 	private Stop beginFrame() {
-		boolean fin = (this.header[0] & 0x80) != 0;
-		this.opcode = this.header[0] & 0x0F;
-		int reserved = this.header[0] & 0x70;
+		boolean fin = (headerByte(0) & 0x80) != 0;
+		this.opcode = headerByte(0) & 0x0F;
+		int reserved = headerByte(0) & 0x70;
 		boolean startsMessage = this.opcode == FrameObserver.TEXT || this.opcode == FrameObserver.BINARY;
 		// RFC 7692 7.2.3.1: RSV1 on the first frame of a message, and only when deflate
 		// was negotiated.
 		if (reserved != 0 && !(reserved == 0x40 && this.compression && startsMessage)) {
-			this.headerLength = 0;
-			this.headerNeed = 2;
+			clearHeader();
 			return Stop.PROTOCOL_ERROR;
 		}
 		if (startsMessage) {
 			this.compressedMessage = reserved != 0;
 		}
-		int length = this.header[1] & 0x7F;
+		int length = headerByte(1) & 0x7F;
 		int at = 2;
 		long payload = length;
 		if (length == 126) {
-			payload = ((this.header[2] & 0xFF) << 8) | (this.header[3] & 0xFF);
+			payload = ((headerByte(2) & 0xFF) << 8) | (headerByte(3) & 0xFF);
 			at = 4;
 		}
 		else if (length == 127) {
 			payload = 0;
 			for (int i = 0; i < 8; i++) {
-				payload = (payload << 8) | (this.header[2 + i] & 0xFF);
+				payload = (payload << 8) | (headerByte(2 + i) & 0xFF);
 			}
 			at = 10;
 		}
-		this.mask = ((this.header[1] & 0x80) != 0) ? ((this.header[at] & 0xFF) << 24
-				| (this.header[at + 1] & 0xFF) << 16 | (this.header[at + 2] & 0xFF) << 8 | (this.header[at + 3] & 0xFF))
-				: 0;
-		this.headerLength = 0;
-		this.headerNeed = 2;
+		this.mask = ((headerByte(1) & 0x80) != 0) ? ((headerByte(at) & 0xFF) << 24 | (headerByte(at + 1) & 0xFF) << 16
+				| (headerByte(at + 2) & 0xFF) << 8 | (headerByte(at + 3) & 0xFF)) : 0;
+		clearHeader();
 		if (payload < 0 || payload > this.maxPayload) {
 			return Stop.TOO_BIG;
 		}
