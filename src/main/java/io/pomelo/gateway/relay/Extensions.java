@@ -3,7 +3,9 @@ package io.pomelo.gateway.relay;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.StringJoiner;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads {@code Sec-WebSocket-Extensions} values (RFC 6455 9.1): a comma-separated list of
@@ -50,6 +52,27 @@ final class Extensions {
 			}
 		}
 		return (kept.length() == 0) ? null : kept.toString();
+	}
+
+	// Every session keeps its backend's answer, and a backend gives the same one or two
+	// answers to every client: one copy of each, up to a handful, serves them all.
+	private static final int SHARED_ANSWERS = 16;
+
+	private static final Map<String, String> ANSWERS = new ConcurrentHashMap<>();
+
+	/** The answer as an equal string that other sessions may hold too. */
+	static String shared(String answer) {
+		if (answer == null) {
+			return null;
+		}
+		String shared = ANSWERS.get(answer);
+		if (shared != null) {
+			return shared;
+		}
+		if (ANSWERS.size() < SHARED_ANSWERS) {
+			shared = ANSWERS.putIfAbsent(answer, answer);
+		}
+		return (shared != null) ? shared : answer;
 	}
 
 	/** Whether the backend's answer turned on per-message compression. */

@@ -159,7 +159,7 @@ final class PendingSession {
 			return;
 		}
 		SessionRegistry registry = this.relay.registry();
-		RelaySession session = registry.open(this.route.id(), this.clientAddress.toString(), this.target::uri,
+		RelaySession session = registry.open(this.route.id(), this.clientAddress, this.target::uri,
 				this.route.limits().idleTimeout(), extensions);
 		// Captures what the end needs, not this handshake: the tunnel keeps it for the
 		// session's life, and this object's request strings are garbage from here on.

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
+import io.pomelo.gateway.admission.ClientAddress;
+
 /**
  * One live relayed connection, as the registry, metrics and the admin API see it.
  * <p>
@@ -31,7 +33,9 @@ public final class RelaySession {
 
 	private final String routeId;
 
-	private final String clientAddress;
+	// The address itself, which the client's connection holds anyway; its text is made
+	// when asked, not kept by every idle session.
+	private final ClientAddress clientAddress;
 
 	// Made when asked (the sessions API, the access log): a parsed URI is about 400 B,
 	// held by every idle session for nothing.
@@ -62,13 +66,13 @@ public final class RelaySession {
 
 	private long quietSinceNanos;
 
-	RelaySession(String id, String routeId, String clientAddress, URI backend, Duration idleTimeout) {
+	RelaySession(String id, String routeId, ClientAddress clientAddress, URI backend, Duration idleTimeout) {
 		this(id, routeId, clientAddress, () -> backend, idleTimeout, null);
 	}
 
-	RelaySession(String id, String routeId, String clientAddress, Supplier<URI> backend, Duration idleTimeout,
+	RelaySession(String id, String routeId, ClientAddress clientAddress, Supplier<URI> backend, Duration idleTimeout,
 			String extensions) {
-		this.extensions = extensions;
+		this.extensions = Extensions.shared(extensions);
 		this.compressed = Extensions.compresses(extensions);
 		this.id = id;
 		this.routeId = routeId;
@@ -105,7 +109,7 @@ public final class RelaySession {
 
 	/** The client's address as the gateway saw it, host and port. */
 	public String clientAddress() {
-		return this.clientAddress;
+		return this.clientAddress.toString();
 	}
 
 	/**

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+
+import io.pomelo.gateway.admission.ClientAddress;
 import java.util.function.Supplier;
 
 /**
@@ -30,14 +32,15 @@ public class SessionRegistry {
 		this.listeners.add(listener);
 	}
 
-	RelaySession open(String routeId, String clientAddress, java.net.URI backend, java.time.Duration idleTimeout) {
+	RelaySession open(String routeId, ClientAddress clientAddress, java.net.URI backend,
+			java.time.Duration idleTimeout) {
 		return open(routeId, clientAddress, () -> backend, idleTimeout, null);
 	}
 
 	/**
 	 * Registers a session whose backend URI is made only when asked for.
 	 */
-	RelaySession open(String routeId, String clientAddress, Supplier<java.net.URI> backend,
+	RelaySession open(String routeId, ClientAddress clientAddress, Supplier<java.net.URI> backend,
 			java.time.Duration idleTimeout, String extensions) {
 		RelaySession session = new RelaySession(
 				this.instancePrefix + Long.toString(this.sequence.incrementAndGet(), 36), routeId, clientAddress,

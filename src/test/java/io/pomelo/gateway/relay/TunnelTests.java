@@ -1,5 +1,6 @@
 package io.pomelo.gateway.relay;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.pomelo.gateway.admission.ClientAddress;
 import io.pomelo.gateway.relay.RelaySession.CloseOutcome;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,7 +57,7 @@ class TunnelTests {
 		this.client.config().setAutoRead(false);
 		this.client.pipeline().addLast(UpgradeHandler.NAME, new ChannelInboundHandlerAdapter());
 		this.backend.pipeline().addLast(BackendHandshake.NAME, new ChannelInboundHandlerAdapter());
-		this.session = this.registry.open("r", "127.0.0.1:1", URI.create("ws://b:1/"), Duration.ofMinutes(1));
+		this.session = this.registry.open("r", client(1), URI.create("ws://b:1/"), Duration.ofMinutes(1));
 		this.tunnel = new Tunnel(this.session, FrameObserver.NONE, () -> {
 			this.ended.incrementAndGet();
 			this.registry.closed(this.session);
@@ -186,7 +188,7 @@ class TunnelTests {
 
 	@Test
 	void idleSweeperClosesAQuietSessionWith1001() {
-		RelaySession quiet = this.registry.open("q", "127.0.0.1:2", URI.create("ws://b:1/"), Duration.ofNanos(1));
+		RelaySession quiet = this.registry.open("q", client(2), URI.create("ws://b:1/"), Duration.ofNanos(1));
 		quiet.bindCloser(this.client.eventLoop(), (code, reason) -> this.tunnel.closeByGateway(code, reason));
 		IdleSweeper sweeper = new IdleSweeper(this.registry, Duration.ofSeconds(1));
 		sweeper.sweep();
@@ -252,7 +254,7 @@ class TunnelTests {
 		client.config().setAutoRead(false);
 		client.pipeline().addLast(UpgradeHandler.NAME, new ChannelInboundHandlerAdapter());
 		backend.pipeline().addLast(BackendHandshake.NAME, new ChannelInboundHandlerAdapter());
-		RelaySession other = this.registry.open("r", "127.0.0.1:3", URI.create("ws://b:1/"), Duration.ofMinutes(1));
+		RelaySession other = this.registry.open("r", client(3), URI.create("ws://b:1/"), Duration.ofMinutes(1));
 		Tunnel tunnel = new Tunnel(other, FrameObserver.NONE, () -> this.registry.closed(other), client, backend, LIMIT,
 				GRACE_NANOS);
 		byte[] early = WireFeed.encode(FrameObserver.TEXT, true, bytes("early"), true, this.random);
@@ -370,6 +372,10 @@ class TunnelTests {
 					+ new String(this.payload, StandardCharsets.UTF_8).replaceAll("\\p{Cntrl}", "?") + "]";
 		}
 
+	}
+
+	private static ClientAddress client(int port) {
+		return ClientAddress.of(new InetSocketAddress("127.0.0.1", port), 128);
 	}
 
 }
