@@ -61,10 +61,16 @@ record Gateway(String name, Process process, int port, int managementPort, boole
 
 	static Gateway start(Processes processes, String name, List<String> launch, boolean tls, int backendPort,
 			int idleBackendPort) throws IOException {
+		return start(processes, name, Processes.java(), launch, tls, backendPort, idleBackendPort);
+	}
+
+	/** The same on another JVM, {@code java} its launcher. */
+	static Gateway start(Processes processes, String name, String java, List<String> launch, boolean tls,
+			int backendPort, int idleBackendPort) throws IOException {
 		int port = Os.freePort();
 		int managementPort = Os.freePort();
 		Files.deleteIfExists(WORK.resolve("routes-" + name + ".json"));
-		List<String> command = new ArrayList<>(List.of(Processes.java()));
+		List<String> command = new ArrayList<>(List.of(java));
 		command.addAll(jvmFlags());
 		command.addAll(launch);
 		command.addAll(arguments(name, port, managementPort, tls, backendPort, idleBackendPort));
@@ -133,7 +139,12 @@ record Gateway(String name, Process process, int port, int managementPort, boole
 
 	/** Heap after a full GC (jcmd GC.run), so that it counts live objects, and direct buffers. */
 	Jvm settledJvm() throws Exception {
-		Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+		// The gateway's own JDK's jcmd: the gateway may run on another JDK than the bench.
+		Path jcmd = this.process.info()
+			.command()
+			.map((java) -> Path.of(java).resolveSibling("jcmd"))
+			.filter(Files::isExecutable)
+			.orElse(Path.of(System.getProperty("java.home"), "bin", "jcmd"));
 		Process gc = new ProcessBuilder(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd", String.valueOf(pid()),
 				"GC.run")
 			.redirectErrorStream(true)

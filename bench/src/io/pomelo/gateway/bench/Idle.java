@@ -65,6 +65,42 @@ final class Idle {
 	}
 
 	/**
+	 * The idle row again for the gateway on JDK 25 with compact object headers, as the Docker image runs it
+	 * ({@link Startup#AOT_FLAGS}), at the same number of connections. The peers' figures are those of
+	 * {@code first}: their memory does not depend on the gateway's JVM, and a second pass through them would
+	 * start from pools the first one left behind.
+	 */
+	static Row rowOnJdk25(HttpClient client, Row first, java.nio.file.Path jar, Processes processes,
+			int backendPort, EchoBackend.BackendProcess backend) throws Exception {
+		String java25 = java.nio.file.Path.of(Settings.JDK_AOT, "bin", "java").toString();
+		int n = (Integer) first.parameters.get("connections");
+		String label = String.format(Locale.ROOT, "idle memory, %,d connections, gateway on JDK %s + compact headers",
+				n, Os.javaVersion(java25));
+		Row row = new Row("idle", label);
+		row.parameters.putAll(first.parameters);
+		row.parameters.put("gatewayJava", java25);
+		row.notes.add("the gateway on " + java25 + " with " + String.join(" ", Startup.AOT_FLAGS)
+				+ " (the Docker image's JVM and flags), otherwise as in the row above; the peers' figures are"
+				+ " the row above's");
+		first.rounds.forEach((path, rounds) -> {
+			if (!path.equals("gateway")) {
+				rounds.forEach((figures) -> row.add(path, figures));
+			}
+		});
+		List<String> launch = new ArrayList<>(Startup.AOT_FLAGS);
+		launch.addAll(List.of("-jar", jar.toString()));
+		Gateway gateway = Gateway.start(processes, "plain-jdk25", java25, launch, false, backendPort, backend.port());
+		try {
+			Handshakes.waitForEcho(gateway.target(client), Duration.ofSeconds(120));
+			row.add("gateway", measure(client, "ws://127.0.0.1:" + gateway.port() + "/idle/", n, gateway::pids, gateway));
+		}
+		finally {
+			processes.kill(gateway.process());
+		}
+		return row;
+	}
+
+	/**
 	 * The gateway holds two sockets per connection and every other process one, under each process's
 	 * open-file limit; the peers hold what their configuration allows. Where the gateway's limit is too low,
 	 * raising its hard limit is tried (prlimit; it needs CAP_SYS_RESOURCE, which a container often lacks).

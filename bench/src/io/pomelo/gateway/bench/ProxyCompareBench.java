@@ -28,6 +28,7 @@ import static io.pomelo.gateway.bench.Settings.GATEWAY_WARMUP;
 import static io.pomelo.gateway.bench.Settings.HANDSHAKE_COUNT;
 import static io.pomelo.gateway.bench.Settings.HANDSHAKE_IN_FLIGHT;
 import static io.pomelo.gateway.bench.Settings.IDLE_CONNECTIONS;
+import static io.pomelo.gateway.bench.Settings.JDK_AOT;
 import static io.pomelo.gateway.bench.Settings.STORM_CLIENTS;
 import static io.pomelo.gateway.bench.Settings.PAYLOADS;
 import static io.pomelo.gateway.bench.Settings.ROUND;
@@ -141,13 +142,17 @@ public final class ProxyCompareBench {
 					idleBackendPort);
 			List<Target> targets = targets(direct, peers, plain, false, gateway.target(plain));
 			report.rows.addAll(pingPongRows(targets, false));
-			if (IDLE_CONNECTIONS > 0) {
-				report.rows.add(Idle.row(plain, peers, gateway, idleBackend, report));
+			Row idle = (IDLE_CONNECTIONS > 0) ? Idle.row(plain, peers, gateway, idleBackend, report) : null;
+			if (idle != null) {
+				report.rows.add(idle);
 			}
 			if (HANDSHAKE_COUNT > 0) {
 				report.rows.add(handshakeRow(targets, false));
 			}
 			processes.kill(gateway.process());
+			if (idle != null && !JDK_AOT.isEmpty()) {
+				report.rows.add(Idle.rowOnJdk25(plain, idle, jar, processes, backend.port(), idleBackend));
+			}
 		}
 		if (tlsPhase) {
 			// A second gateway JVM, whose data port speaks wss. The backend stays plain ws, so 'direct' in the

@@ -52,6 +52,9 @@ final class Startup {
 		}
 		Map<String, Row> rows = new LinkedHashMap<>();
 		variants.keySet().forEach((name) -> rows.put(name, new Row("startup", "startup, gateway " + name)));
+		rows.values()
+			.forEach((row) -> row.notes.add("gateway JVM flags: " + String.join(" ", jvmFlags())
+					+ " (the Helm chart's defaults for 1 CPU and 1 GiB), then the variant's own"));
 		Map<String, List<Map<String, Double>>> peerSamples = new LinkedHashMap<>();
 		for (int sample = 0; sample < STARTUP_SAMPLES; sample++) {
 			for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
@@ -100,6 +103,22 @@ final class Startup {
 				processes, backendPort);
 	}
 
+	/**
+	 * What the Helm chart's defaults (resources 1 CPU and 1 GiB, jvm.*) render as JAVA_TOOL_OPTIONS, so that
+	 * start-up and its RSS are those of a pod as shipped: on 1 CPU and under 1,792 MiB the JVM picks the
+	 * serial collector and a heap that starts at 1/64 of the memory. -DgatewayJvmArgs come after them.
+	 */
+	static final List<String> CHART_FLAGS = List.of("-XX:MaxRAM=1073741824", "-XX:MaxRAMPercentage=50",
+			"-XX:MaxDirectMemorySize=153m", "-XX:ActiveProcessorCount=1", "-XX:+ExitOnOutOfMemoryError");
+
+	static List<String> jvmFlags() {
+		List<String> flags = new ArrayList<>(CHART_FLAGS);
+		if (!Settings.GATEWAY_JVM_ARGS.isBlank()) {
+			flags.addAll(List.of(Settings.GATEWAY_JVM_ARGS.trim().split("\\s+")));
+		}
+		return flags;
+	}
+
 	/** The Docker image's JVM flags on JDK 25 (docker/jvm-aot.args, less the cache itself). */
 	static final List<String> AOT_FLAGS = List.of("-XX:+UseCompactObjectHeaders", "--enable-native-access=ALL-UNNAMED");
 
@@ -122,7 +141,7 @@ final class Startup {
 			Processes processes, int backendPort) throws Exception {
 		Files.deleteIfExists(output);
 		List<String> command = new ArrayList<>(List.of(java));
-		command.addAll(Gateway.jvmFlags());
+		command.addAll(jvmFlags());
 		command.addAll(flags);
 		command.addAll(List.of("-Dspring.context.exit=onRefresh", "-jar", extracted.toString()));
 		String name = kind.toLowerCase(Locale.ROOT) + "-training";
@@ -142,7 +161,7 @@ final class Startup {
 			int backendPort, int sample) throws Exception {
 		int port = Os.freePort();
 		List<String> command = new ArrayList<>(List.of(launch.get(0)));
-		command.addAll(Gateway.jvmFlags());
+		command.addAll(jvmFlags());
 		command.addAll(launch.subList(1, launch.size()));
 		command.addAll(Gateway.arguments("startup", port, Os.freePort(), false, backendPort, backendPort));
 		long start = System.nanoTime();
