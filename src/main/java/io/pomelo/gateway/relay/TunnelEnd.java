@@ -103,6 +103,12 @@ final class TunnelEnd extends ChannelInboundHandlerAdapter {
 
 	/** Closes this socket once what was written to it has gone out. */
 	void closeAfterWrites() {
+		if (!this.channel.isActive()) {
+			// Often the peer closed it too, a moment ago: a write would fail with an
+			// exception Netty makes for every such write.
+			this.ctx.close();
+			return;
+		}
 		this.ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
 	}
 
