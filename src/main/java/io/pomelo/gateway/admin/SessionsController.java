@@ -60,7 +60,10 @@ class SessionsController extends AdminControllerSupport {
 	@GetMapping("/admin/sessions")
 	List<SessionView> list(@RequestParam(required = false) String route) {
 		List<RelaySession> sessions = (route != null) ? this.registry.ofRoute(route) : List.copyOf(this.registry.all());
-		return sessions.stream().sorted(Comparator.comparing(RelaySession::openedAt)).map(SessionView::of).toList();
+		return sessions.stream()
+			.sorted(Comparator.comparingLong(RelaySession::openedNanos))
+			.map(SessionView::of)
+			.toList();
 	}
 
 	@DeleteMapping("/admin/sessions/{id}")

@@ -1,6 +1,6 @@
 package io.pomelo.gateway.admission;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The places one session holds: one on the gateway, one on its route and one of its
@@ -15,7 +15,12 @@ public final class SessionTicket implements AdmissionDecision {
 
 	private final String addressKey;
 
-	private final AtomicBoolean released = new AtomicBoolean();
+	// A field and a shared updater rather than an AtomicBoolean: every open session holds
+	// a ticket.
+	private static final AtomicIntegerFieldUpdater<SessionTicket> RELEASED = AtomicIntegerFieldUpdater
+		.newUpdater(SessionTicket.class, "released");
+
+	private volatile int released;
 
 	SessionTicket(AdmissionControl control, String routeId, String addressKey) {
 		this.control = control;
@@ -25,7 +30,7 @@ public final class SessionTicket implements AdmissionDecision {
 
 	/** Gives the places back. */
 	public void release() {
-		if (this.released.compareAndSet(false, true)) {
+		if (RELEASED.compareAndSet(this, 0, 1)) {
 			this.control.releaseSession(this.routeId, this.addressKey);
 		}
 	}

@@ -46,9 +46,16 @@ final class PomeloObserver implements FrameObserver {
 
 	private final PomeloMeters meters;
 
-	private final RequestTiming requests;
+	private final int maxInFlight;
 
-	private final Stream[] streams;
+	// Made at the session's first message or server handshake: a connection that never
+	// speaks Pomelo holds none.
+	private RequestTiming requests;
+
+	// Two fields, not an array: one object fewer for every session.
+	private final Stream up;
+
+	private final Stream down;
 
 	PomeloObserver(PomeloMeters meters, int maxInFlight) {
 		this(meters, maxInFlight, null, null);
@@ -61,36 +68,52 @@ final class PomeloObserver implements FrameObserver {
 	 */
 	PomeloObserver(PomeloMeters meters, int maxInFlight, MessageInflater up, MessageInflater down) {
 		this.meters = meters;
-		this.requests = new RequestTiming(meters, maxInFlight);
-		this.streams = new Stream[] { new Stream(Direction.UP, up), new Stream(Direction.DOWN, down) };
+		if (maxInFlight < 1) {
+			throw new IllegalArgumentException("maxInFlight must be strictly positive");
+		}
+		this.maxInFlight = maxInFlight;
+		this.up = new Stream(Direction.UP, up);
+		this.down = new Stream(Direction.DOWN, down);
 	}
 
 	@Override
 	public void frameStart(Direction direction, int opcode, boolean fin, boolean compressed, long length) {
-		this.streams[direction.ordinal()].frameStart(opcode, fin, compressed);
+		stream(direction).frameStart(opcode, fin, compressed);
 	}
 
 	@Override
 	public void payload(Direction direction, FramePayload bytes) {
-		this.streams[direction.ordinal()].payload(bytes);
+		stream(direction).payload(bytes);
 	}
 
 	@Override
 	public void frameEnd(Direction direction) {
-		this.streams[direction.ordinal()].frameEnd();
+		stream(direction).frameEnd();
 	}
 
 	@Override
 	public void closed() {
-		this.requests.close();
-		for (Stream stream : this.streams) {
-			stream.close();
+		if (this.requests != null) {
+			this.requests.close();
 		}
+		this.up.close();
+		this.down.close();
+	}
+
+	private RequestTiming requests() {
+		if (this.requests == null) {
+			this.requests = new RequestTiming(this.meters, this.maxInFlight);
+		}
+		return this.requests;
+	}
+
+	private Stream stream(Direction direction) {
+		return (direction == Direction.UP) ? this.up : this.down;
 	}
 
 	/** Requests of this session that await a response; for tests. */
 	int inFlight() {
-		return this.requests.inFlight();
+		return (this.requests != null) ? this.requests.inFlight() : 0;
 	}
 
 	/**
@@ -113,7 +136,8 @@ final class PomeloObserver implements FrameObserver {
 		// Null when compressed messages are counted as opaque instead of inflated.
 		private final MessageInflater inflater;
 
-		private final Consumer<FramePayload> inflated = this::plainPayload;
+		// Only where there is an inflater: a method reference is an object per stream.
+		private final Consumer<FramePayload> inflated;
 
 		// The message in flight is compressed: its payload goes through the inflater
 		// first.
@@ -143,6 +167,7 @@ final class PomeloObserver implements FrameObserver {
 		Stream(Direction direction, MessageInflater inflater) {
 			this.direction = direction;
 			this.inflater = inflater;
+			this.inflated = (inflater != null) ? this::plainPayload : null;
 		}
 
 		void frameStart(int opcode, boolean fin, boolean compressed) {
@@ -308,10 +333,10 @@ final class PomeloObserver implements FrameObserver {
 		private void packageHeadRead() {
 			if (this.collectingHead) {
 				this.collectingHead = false;
-				PomeloObserver.this.requests.message(this.direction, this.collect, this.collected);
+				requests().message(this.direction, this.collect, this.collected);
 			}
 			else {
-				PomeloObserver.this.requests.serverHandshake(this.collect);
+				requests().serverHandshake(this.collect);
 			}
 			this.collect = null;
 		}

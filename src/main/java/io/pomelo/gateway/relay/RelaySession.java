@@ -9,7 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
@@ -41,7 +41,8 @@ public final class RelaySession {
 	// held by every idle session for nothing.
 	private final Supplier<URI> backend;
 
-	private final Instant openedAt;
+	// Milliseconds since the epoch rather than an Instant: one object fewer per session.
+	private final long openedAtMillis;
 
 	private final long openedNanos;
 
@@ -53,7 +54,11 @@ public final class RelaySession {
 
 	private volatile long bytesDown;
 
-	private final AtomicReference<CloseOutcome> outcome = new AtomicReference<>();
+	// A field and a shared updater rather than an AtomicReference per session.
+	private static final AtomicReferenceFieldUpdater<RelaySession, CloseOutcome> OUTCOME = AtomicReferenceFieldUpdater
+		.newUpdater(RelaySession.class, CloseOutcome.class, "outcome");
+
+	private volatile CloseOutcome outcome;
 
 	private volatile BiConsumer<Integer, String> closer;
 
@@ -78,7 +83,7 @@ public final class RelaySession {
 		this.routeId = routeId;
 		this.clientAddress = clientAddress;
 		this.backend = backend;
-		this.openedAt = Instant.now();
+		this.openedAtMillis = System.currentTimeMillis();
 		this.openedNanos = System.nanoTime();
 		this.idleTimeoutNanos = idleTimeout.toNanos();
 	}
@@ -121,7 +126,15 @@ public final class RelaySession {
 	}
 
 	public Instant openedAt() {
-		return this.openedAt;
+		return Instant.ofEpochMilli(this.openedAtMillis);
+	}
+
+	/**
+	 * The {@link System#nanoTime()} at opening: orders sessions finer than
+	 * {@link #openedAt()}, which has milliseconds.
+	 */
+	public long openedNanos() {
+		return this.openedNanos;
 	}
 
 	/** Nanoseconds since the session opened. */
@@ -196,12 +209,12 @@ public final class RelaySession {
 	 * @return whether this call was the first
 	 */
 	boolean recordClose(Side side, int code) {
-		return this.outcome.compareAndSet(null, new CloseOutcome(side, code));
+		return OUTCOME.compareAndSet(this, null, new CloseOutcome(side, code));
 	}
 
 	/** How the session ended, or {@code null} while it is open. */
 	public CloseOutcome outcome() {
-		return this.outcome.get();
+		return this.outcome;
 	}
 
 	/**
@@ -253,7 +266,7 @@ public final class RelaySession {
 	public String toString() {
 		return "RelaySession[" + this.id + " route=" + this.routeId + " client=" + this.clientAddress + " backend="
 				+ this.backend + " up=" + this.framesUp + "/" + this.bytesUp + " down=" + this.framesDown + "/"
-				+ this.bytesDown + " outcome=" + this.outcome.get() + "]";
+				+ this.bytesDown + " outcome=" + this.outcome + "]";
 	}
 
 	/**
