@@ -2,6 +2,12 @@ package io.pomelo.gateway.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -168,9 +174,60 @@ public final class Fixtures {
 		return "no Docker API answers (DOCKER_HOST, /var/run/docker.sock, ~/.testcontainers.properties)";
 	}
 
+	/**
+	 * Whether a Docker API is configured that this machine does not start: DOCKER_HOST, a
+	 * docker.host in Testcontainers' properties, or a socket at /var/run/docker.sock that
+	 * answers. A socket whose service died (podman's, after a reboot) does not count, nor
+	 * does the client strategy Testcontainers writes into its properties after a run, so
+	 * that the service is started again.
+	 */
 	private static boolean dockerConfigured() {
-		return System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock"))
-				|| Files.exists(Path.of(System.getProperty("user.home"), ".testcontainers.properties"));
+		return System.getenv("DOCKER_HOST") != null
+				|| namesDockerHost(Path.of(System.getProperty("user.home"), ".testcontainers.properties"))
+				|| socketAnswers(Path.of("/var/run/docker.sock"));
+	}
+
+	static boolean namesDockerHost(Path properties) {
+		if (!Files.isRegularFile(properties)) {
+			return false;
+		}
+		try (java.io.Reader reader = Files.newBufferedReader(properties, StandardCharsets.ISO_8859_1)) {
+			java.util.Properties values = new java.util.Properties();
+			values.load(reader);
+			return values.getProperty("docker.host") != null;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+	}
+
+	/** A {@code GET /_ping} on a Unix socket gets an HTTP answer within 2 s. */
+	static boolean socketAnswers(Path socket) {
+		if (!Files.exists(socket)) {
+			return false;
+		}
+		try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			channel.connect(UnixDomainSocketAddress.of(socket));
+			channel.write(
+					ByteBuffer.wrap("GET /_ping HTTP/1.0\r\nHost: docker\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+			channel.configureBlocking(false);
+			ByteBuffer answer = ByteBuffer.allocate(16);
+			try (Selector selector = Selector.open()) {
+				channel.register(selector, SelectionKey.OP_READ);
+				long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+				while (answer.position() < 7 && System.nanoTime() < deadline) {
+					selector.select(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+					selector.selectedKeys().clear();
+					if (channel.read(answer) < 0) {
+						break;
+					}
+				}
+			}
+			return new String(answer.array(), 0, answer.position(), StandardCharsets.US_ASCII).startsWith("HTTP/1.");
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	/** podman is here, or root can install it with apt-get, as the image test does. */
