@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -20,7 +19,6 @@ import java.util.function.Predicate;
 import reactor.netty.http.client.HttpClient;
 
 import static io.pomelo.gateway.bench.Settings.CERTIFICATE;
-import static io.pomelo.gateway.bench.Settings.GATEWAY_JVM_ARGS;
 import static io.pomelo.gateway.bench.Settings.PRIVATE_KEY;
 import static io.pomelo.gateway.bench.Settings.WORK;
 
@@ -31,9 +29,7 @@ record Gateway(String name, Process process, int port, int managementPort, boole
 
 	static List<String> jvmFlags() {
 		List<String> flags = new ArrayList<>(List.of("-XX:+UseParallelGC", "-Xms256m", "-Xmx512m"));
-		if (!GATEWAY_JVM_ARGS.isBlank()) {
-			flags.addAll(Arrays.asList(GATEWAY_JVM_ARGS.trim().split("\\s+")));
-		}
+		flags.addAll(Settings.gatewayJvmArgs());
 		return flags;
 	}
 

@@ -72,6 +72,11 @@ final class Settings {
 
 	static final String GATEWAY_JVM_ARGS = System.getProperty("gatewayJvmArgs", "");
 
+	/** -DgatewayJvmArgs as separate arguments, for the end of a gateway JVM's flags. */
+	static List<String> gatewayJvmArgs() {
+		return GATEWAY_JVM_ARGS.isBlank() ? List.of() : List.of(GATEWAY_JVM_ARGS.trim().split("\\s+"));
+	}
+
 	static final Path CERTIFICATE = Path.of(System.getProperty("tlsCertificate", "src/test/resources/tls/cert.pem"))
 		.toAbsolutePath();
 

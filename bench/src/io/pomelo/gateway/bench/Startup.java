@@ -113,9 +113,7 @@ final class Startup {
 
 	static List<String> jvmFlags() {
 		List<String> flags = new ArrayList<>(CHART_FLAGS);
-		if (!Settings.GATEWAY_JVM_ARGS.isBlank()) {
-			flags.addAll(List.of(Settings.GATEWAY_JVM_ARGS.trim().split("\\s+")));
-		}
+		flags.addAll(Settings.gatewayJvmArgs());
 		return flags;
 	}
 

@@ -9,16 +9,16 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  */
 public final class SessionTicket implements AdmissionDecision {
 
+	// A field and a shared updater rather than an AtomicBoolean: every open session holds
+	// a ticket.
+	private static final AtomicIntegerFieldUpdater<SessionTicket> RELEASED = AtomicIntegerFieldUpdater
+		.newUpdater(SessionTicket.class, "released");
+
 	private final AdmissionControl control;
 
 	private final String routeId;
 
 	private final String addressKey;
-
-	// A field and a shared updater rather than an AtomicBoolean: every open session holds
-	// a ticket.
-	private static final AtomicIntegerFieldUpdater<SessionTicket> RELEASED = AtomicIntegerFieldUpdater
-		.newUpdater(SessionTicket.class, "released");
 
 	private volatile int released;
 

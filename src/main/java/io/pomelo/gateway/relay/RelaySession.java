@@ -24,6 +24,10 @@ import io.pomelo.gateway.admission.ClientAddress;
  */
 public final class RelaySession {
 
+	// A field and a shared updater rather than an AtomicReference per session.
+	private static final AtomicReferenceFieldUpdater<RelaySession, CloseOutcome> OUTCOME = AtomicReferenceFieldUpdater
+		.newUpdater(RelaySession.class, CloseOutcome.class, "outcome");
+
 	// The Sec-WebSocket-Extensions both peers agreed on, or null.
 	private final String extensions;
 
@@ -53,10 +57,6 @@ public final class RelaySession {
 	private volatile long framesDown;
 
 	private volatile long bytesDown;
-
-	// A field and a shared updater rather than an AtomicReference per session.
-	private static final AtomicReferenceFieldUpdater<RelaySession, CloseOutcome> OUTCOME = AtomicReferenceFieldUpdater
-		.newUpdater(RelaySession.class, CloseOutcome.class, "outcome");
 
 	private volatile CloseOutcome outcome;
 
@@ -265,7 +265,7 @@ public final class RelaySession {
 	@Override
 	public String toString() {
 		return "RelaySession[" + this.id + " route=" + this.routeId + " client=" + this.clientAddress + " backend="
-				+ this.backend + " up=" + this.framesUp + "/" + this.bytesUp + " down=" + this.framesDown + "/"
+				+ backend() + " up=" + this.framesUp + "/" + this.bytesUp + " down=" + this.framesDown + "/"
 				+ this.bytesDown + " outcome=" + this.outcome + "]";
 	}
 

@@ -1,5 +1,7 @@
 package io.pomelo.gateway.relay;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -7,9 +9,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import io.pomelo.gateway.admission.ClientAddress;
-import java.util.function.Supplier;
 
 /**
  * Every live relayed connection. It is the single source of truth that metrics, the admin
@@ -32,16 +34,15 @@ public class SessionRegistry {
 		this.listeners.add(listener);
 	}
 
-	RelaySession open(String routeId, ClientAddress clientAddress, java.net.URI backend,
-			java.time.Duration idleTimeout) {
+	RelaySession open(String routeId, ClientAddress clientAddress, URI backend, Duration idleTimeout) {
 		return open(routeId, clientAddress, () -> backend, idleTimeout, null);
 	}
 
 	/**
 	 * Registers a session whose backend URI is made only when asked for.
 	 */
-	RelaySession open(String routeId, ClientAddress clientAddress, Supplier<java.net.URI> backend,
-			java.time.Duration idleTimeout, String extensions) {
+	RelaySession open(String routeId, ClientAddress clientAddress, Supplier<URI> backend, Duration idleTimeout,
+			String extensions) {
 		RelaySession session = new RelaySession(
 				this.instancePrefix + Long.toString(this.sequence.incrementAndGet(), 36), routeId, clientAddress,
 				backend, idleTimeout, extensions);

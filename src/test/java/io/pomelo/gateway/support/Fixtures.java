@@ -1,6 +1,7 @@
 package io.pomelo.gateway.support;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -18,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -191,8 +193,8 @@ public final class Fixtures {
 		if (!Files.isRegularFile(properties)) {
 			return false;
 		}
-		try (java.io.Reader reader = Files.newBufferedReader(properties, StandardCharsets.ISO_8859_1)) {
-			java.util.Properties values = new java.util.Properties();
+		try (Reader reader = Files.newBufferedReader(properties, StandardCharsets.ISO_8859_1)) {
+			Properties values = new Properties();
 			values.load(reader);
 			return values.getProperty("docker.host") != null;
 		}
